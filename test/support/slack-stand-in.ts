@@ -1,0 +1,663 @@
+/**
+ * A stand-in for Slack that the real SDKs talk to over real HTTP and WebSocket on 127.0.0.1: the Web API
+ * (`POST /api/<method>`), `response_url`s (`POST /commands/<id>`) and Socket Mode (`/socket`).
+ * Wire facts: ../../../shared/reference/slack.md, sections 3 (response_url), 4 (Web API) and 6 (Socket Mode).
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+
+/** One Web API call as it arrived. */
+export interface RecordedCall {
+  method: string;
+  /** The form (or JSON) body decoded; the JSON-encoded fields `blocks` and `attachments` parsed back to arrays. */
+  params: Record<string, unknown>;
+  headers: IncomingHttpHeaders;
+  at: number;
+}
+
+/** One POST to a `response_url`, whatever the answer was (`status`: 200, a fault's status, 400 or 404). */
+export interface ResponseUrlPost {
+  id: string;
+  // biome-ignore lint/suspicious/noExplicitAny: an arbitrary message payload that tests pick apart freely
+  body: Record<string, any>;
+  at: number;
+  status: number;
+}
+
+/** A message the bot actually posted (successful `chat.postMessage`), updated in place by `chat.update`. */
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+  text?: string;
+  // biome-ignore lint/suspicious/noExplicitAny: Block Kit JSON as the app sent it
+  blocks?: any[];
+  via: 'chat.postMessage' | 'chat.update';
+}
+
+/** An ephemeral message posted with `chat.postEphemeral`: visible to `user` only. */
+export interface PostedEphemeral {
+  channel: string;
+  user: string;
+  ts: string;
+  text?: string;
+  // biome-ignore lint/suspicious/noExplicitAny: Block Kit JSON as the app sent it
+  blocks?: any[];
+}
+
+/**
+ * An answer that replaces the normal one, e.g. `{status: 429, headers: {'Retry-After': '1'}}` or
+ * `{body: {ok: false, error: 'invalid_auth'}}`. Status defaults to 200; body to `{ok:false,error:'fault'}`
+ * (`'ratelimited'` for a 429, as Slack sends). A string body is sent verbatim.
+ */
+export interface SlackFault {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A workspace member that `users.info` knows. */
+export interface StandInUser {
+  email?: string;
+  name?: string;
+}
+
+/** The Socket Mode envelope types the app subscribes to. */
+export type EnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
+
+/** Identities and tokens of the stand-in workspace; every field has a default. */
+export interface SlackStandInOptions {
+  /** Default 'xoxb-test-token'. */
+  botToken?: string;
+  /** Default 'xapp-test-token'. */
+  appToken?: string;
+  /** Default 'U0BOT'. */
+  botUserId?: string;
+  /** Default 'B0BOT'. */
+  botId?: string;
+  /** Default 'T0001', the team of `slashCommandPayload`'s defaults. */
+  teamId?: string;
+  /** Default 'A0STANDIN' (sent in Socket Mode's hello). */
+  appId?: string;
+  users?: Record<string, StandInUser>;
+  /** Default true; see {@link SlackStandIn.emailScopeGranted}. */
+  emailScopeGranted?: boolean;
+}
+
+/** A running stand-in Slack; see the module comment. */
+export interface SlackStandIn {
+  /** 'http://127.0.0.1:PORT/api/', the WebClient `slackApiUrl`. */
+  apiUrl: string;
+  /** The accepted bot token. */
+  botToken: string;
+  /** The accepted app-level token, good for `apps.connections.open` only. */
+  appToken: string;
+  botUserId: string;
+  botId: string;
+  teamId: string;
+  /** Every Web API call, in arrival order. */
+  calls: RecordedCall[];
+  /** Every POST to a minted `response_url`, in arrival order. */
+  responseUrlPosts: ResponseUrlPost[];
+  /** Messages actually posted (successful `chat.postMessage`), updated in place by `chat.update`. */
+  messages: PostedMessage[];
+  /** Messages posted with `chat.postEphemeral`. */
+  ephemeralMessages: PostedEphemeral[];
+  /** Mints 'http://127.0.0.1:PORT/commands/<id>': good for 5 posts (6th: 404 `used_url`) until expired. */
+  newResponseUrl(): string;
+  /** Every minted URL now answers 404 `expired_url`, as after Slack's 30 minutes. */
+  expireResponseUrls(): void;
+  /** `chat.postMessage` to these channels answers `not_in_channel`. */
+  botNotInChannels: Set<string>;
+  /** Any chat method on these channels answers `channel_not_found` (private channels, others' DMs). */
+  missingChannels: Set<string>;
+  /** The members `users.info` knows; others are `user_not_found`. */
+  users: Map<string, { email?: string; name?: string }>;
+  /** When false `users.info` omits `profile.email`, as Slack does without the `users:read.email` scope. */
+  emailScopeGranted: boolean;
+  /** The next `times` (default 1) answers for `method` ('chat.postMessage', …, or 'response_url') are `fault`. */
+  failNext(method: string, fault: SlackFault, times?: number): void;
+  /** Added before every answer (Web API and response_url); default 0; settable at any time. */
+  delayMs: number;
+  /** TCP connections accepted so far by the HTTP server (shows whether clients reuse connections). */
+  tcpConnections: number;
+  /** Resolves once a Socket Mode client is connected and its hello was sent; rejects after `timeoutMs` (5 s). */
+  socketConnected(timeoutMs?: number): Promise<void>;
+  /**
+   * Sends an envelope to the most recent Socket Mode connection and resolves with the ack's `payload`
+   * (undefined when the ack had none); rejects after `timeoutMs` (5 s) without an ack.
+   */
+  sendEnvelope(
+    type: EnvelopeType,
+    payload: Record<string, unknown>,
+    opts?: { timeoutMs?: number },
+  ): Promise<Record<string, unknown> | undefined>;
+  /** WebSocket connections accepted so far. */
+  socketConnections: number;
+  /** Stops everything and leaves no open handles. Stop the app first, or its Socket Mode client reconnects. */
+  close(): Promise<void>;
+}
+
+type Params = Record<string, unknown>;
+type JsonObject = Record<string, unknown>;
+interface Answer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** "These responses can be sent up to 5 times within 30 minutes" (docs, interactivity). */
+const RESPONSE_URL_USES = 5;
+const DEFAULT_WAIT_MS = 5000;
+/** Block Kit limits (reference §4): per message, per text object, per button. */
+const LIMITS = {
+  blocks: 50,
+  blocksJson: 13000,
+  text: 40000,
+  sectionText: 3000,
+  fields: 10,
+  fieldText: 2000,
+  headerText: 150,
+  actionsElements: 25,
+  contextElements: 10,
+  buttonText: 75,
+  buttonUrl: 3000,
+  buttonValue: 2000,
+  id: 255,
+} as const;
+
+const ok = (body: JsonObject): Answer => ({ status: 200, body: { ok: true, ...body } });
+const fail = (error: string, status = 200): Answer => ({ status, body: { ok: false, error } });
+
+/** Starts a stand-in Slack on 127.0.0.1, on a free port. */
+export async function startSlackStandIn(options: SlackStandInOptions = {}): Promise<SlackStandIn> {
+  const standIn = new StandIn(options);
+  await standIn.listen();
+  return standIn;
+}
+
+class StandIn implements SlackStandIn {
+  readonly botToken: string;
+  readonly appToken: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  readonly teamId: string;
+  readonly appId: string;
+  readonly calls: RecordedCall[] = [];
+  readonly responseUrlPosts: ResponseUrlPost[] = [];
+  readonly messages: PostedMessage[] = [];
+  readonly ephemeralMessages: PostedEphemeral[] = [];
+  readonly botNotInChannels = new Set<string>();
+  readonly missingChannels = new Set<string>();
+  readonly users: Map<string, StandInUser>;
+  emailScopeGranted: boolean;
+  delayMs = 0;
+  tcpConnections = 0;
+  socketConnections = 0;
+
+  private port = 0;
+  private tsCounter = 0;
+  private readonly faults = new Map<string, SlackFault[]>();
+  private readonly responseUrls = new Map<string, { uses: number; expired: boolean }>();
+  private readonly server = createServer((req, res) => {
+    this.route(req, res).catch((error: unknown) => send(res, fail(`stand_in_error: ${String(error)}`, 500)));
+  });
+  private readonly wss = new WebSocketServer({ server: this.server, path: '/socket' });
+  /** Open connections whose hello was sent, oldest first; envelopes go to the newest only (one per payload). */
+  private readonly sockets: WebSocket[] = [];
+  private readonly helloWaiters = new Set<{
+    resolve: () => void;
+    reject: (e: Error) => void;
+    timer: NodeJS.Timeout;
+  }>();
+  private readonly pendingAcks = new Map<
+    string,
+    { resolve: (payload: JsonObject | undefined) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
+  private readonly delays = new Map<NodeJS.Timeout, () => void>();
+  private closing: Promise<void> | undefined;
+
+  private readonly methods: Record<string, (p: Params) => Answer> = {
+    'auth.test': () =>
+      ok({
+        url: 'https://standin.slack.com/',
+        team: 'Stand-in',
+        user: 'inbox',
+        team_id: this.teamId,
+        user_id: this.botUserId,
+        bot_id: this.botId,
+        is_enterprise_install: false,
+      }),
+    'chat.postMessage': (p) => this.postMessage(p),
+    'chat.update': (p) => this.update(p),
+    'chat.postEphemeral': (p) => this.postEphemeral(p),
+    'users.info': (p) => this.userInfo(p),
+    'conversations.open': (p) => {
+      const user = str(p.users)?.split(',')[0];
+      return user ? ok({ channel: { id: `D${user}` } }) : fail('users_list_not_supplied');
+    },
+    'apps.connections.open': () => ok({ url: `ws://127.0.0.1:${this.port}/socket` }),
+  };
+
+  constructor(options: SlackStandInOptions) {
+    this.botToken = options.botToken ?? 'xoxb-test-token';
+    this.appToken = options.appToken ?? 'xapp-test-token';
+    this.botUserId = options.botUserId ?? 'U0BOT';
+    this.botId = options.botId ?? 'B0BOT';
+    this.teamId = options.teamId ?? 'T0001';
+    this.appId = options.appId ?? 'A0STANDIN';
+    this.users = new Map(Object.entries(options.users ?? {}));
+    this.emailScopeGranted = options.emailScopeGranted ?? true;
+    this.server.on('connection', () => {
+      this.tcpConnections += 1;
+    });
+    this.wss.on('connection', (ws) => this.onSocket(ws));
+  }
+
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(0, '127.0.0.1', () => {
+        this.port = (this.server.address() as AddressInfo).port;
+        resolve();
+      });
+    });
+  }
+
+  newResponseUrl(): string {
+    const id = randomUUID();
+    this.responseUrls.set(id, { uses: 0, expired: false });
+    return `http://127.0.0.1:${this.port}/commands/${id}`;
+  }
+
+  expireResponseUrls(): void {
+    for (const state of this.responseUrls.values()) state.expired = true;
+  }
+
+  failNext(method: string, fault: SlackFault, times = 1): void {
+    const queue = this.faults.get(method) ?? [];
+    for (let i = 0; i < times; i += 1) queue.push(fault);
+    this.faults.set(method, queue);
+  }
+
+  socketConnected(timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
+    if (this.sockets.length > 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.helloWaiters.delete(waiter);
+          reject(new Error(`no Socket Mode connection within ${timeoutMs} ms`));
+        }, timeoutMs),
+      };
+      this.helloWaiters.add(waiter);
+    });
+  }
+
+  sendEnvelope(
+    type: EnvelopeType,
+    payload: Record<string, unknown>,
+    { timeoutMs = DEFAULT_WAIT_MS }: { timeoutMs?: number } = {},
+  ): Promise<JsonObject | undefined> {
+    const ws = this.sockets.at(-1);
+    if (!ws) return Promise.reject(new Error('no Socket Mode connection: await socketConnected() first'));
+    const envelopeId = randomUUID();
+    const envelope = {
+      envelope_id: envelopeId,
+      type,
+      payload,
+      accepts_response_payload: type !== 'events_api',
+    };
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pendingAcks.delete(envelopeId);
+        reject(new Error(`no ack for ${type} envelope ${envelopeId} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pendingAcks.set(envelopeId, { resolve, reject, timer });
+      ws.send(JSON.stringify(envelope), (error) => {
+        if (error) this.settleAck(envelopeId, error);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    const closed = new Error('Slack stand-in closed');
+    for (const id of this.pendingAcks.keys()) this.settleAck(id, closed);
+    for (const waiter of this.helloWaiters) {
+      clearTimeout(waiter.timer);
+      waiter.reject(closed);
+    }
+    this.helloWaiters.clear();
+    for (const [timer, release] of this.delays) {
+      clearTimeout(timer);
+      release();
+    }
+    this.delays.clear();
+    for (const ws of this.wss.clients) ws.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve, reject) => this.server.close((e) => (e ? reject(e) : resolve())));
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = /^\/api\/([\w.]+)$/.exec(url.pathname)?.[1];
+    if (method && (req.method === 'POST' || req.method === 'GET')) {
+      const params = await readParams(req, url);
+      this.calls.push({ method, params, headers: req.headers, at: Date.now() });
+      const answer = this.takeFault(method) ?? this.answerApi(method, params, req.headers);
+      await this.delay();
+      return send(res, answer);
+    }
+    const responseUrlId = /^\/commands\/([\w-]+)$/.exec(url.pathname)?.[1];
+    if (responseUrlId && req.method === 'POST') {
+      const body = parseJsonObject(await readBody(req));
+      const answer = this.takeFault('response_url') ?? this.answerResponseUrl(responseUrlId, body);
+      this.responseUrlPosts.push({
+        id: responseUrlId,
+        body: body ?? {},
+        at: Date.now(),
+        status: answer.status,
+      });
+      await this.delay();
+      return send(res, answer);
+    }
+    send(res, fail('not_found', 404));
+  }
+
+  private takeFault(method: string): Answer | undefined {
+    const fault = this.faults.get(method)?.shift();
+    if (!fault) return undefined;
+    const status = fault.status ?? 200;
+    const body = fault.body ?? { ok: false, error: status === 429 ? 'ratelimited' : 'fault' };
+    return { status, body, ...(fault.headers && { headers: fault.headers }) };
+  }
+
+  private answerApi(method: string, params: Params, headers: IncomingHttpHeaders): Answer {
+    const token = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1] ?? str(params.token);
+    if (!token) return fail('not_authed');
+    const expected = method === 'apps.connections.open' ? this.appToken : this.botToken;
+    if (token !== expected) return fail('invalid_auth');
+    return this.methods[method]?.(params) ?? fail('unknown_method');
+  }
+
+  private postMessage(p: Params): Answer {
+    const channel = str(p.channel);
+    const problem = this.channelProblem(channel, true) ?? contentProblem(p, true);
+    if (problem || !channel) return fail(problem ?? 'channel_not_found');
+    const ts = this.nextTs();
+    const content = messageContent(p);
+    this.messages.push({ channel, ts, ...content, via: 'chat.postMessage' });
+    return ok({ channel, ts, message: this.messageJson(ts, content) });
+  }
+
+  private update(p: Params): Answer {
+    const channel = str(p.channel);
+    const ts = str(p.ts);
+    const problem = this.channelProblem(channel, false) ?? contentProblem(p, true);
+    if (problem) return fail(problem);
+    const message = this.messages.find((m) => m.channel === channel && m.ts === ts);
+    if (!message || !ts) return fail('message_not_found');
+    // Slack keeps the previous blocks when `blocks` is omitted; an empty array removes them.
+    Object.assign(message, messageContent(p), { via: 'chat.update' });
+    return ok({ channel, ts, text: message.text ?? '', message: this.messageJson(ts, message) });
+  }
+
+  private postEphemeral(p: Params): Answer {
+    const channel = str(p.channel);
+    const user = str(p.user);
+    const problem = this.channelProblem(channel, true) ?? contentProblem(p, true);
+    if (problem || !channel) return fail(problem ?? 'channel_not_found');
+    if (!user) return fail('user_not_in_channel');
+    const ts = this.nextTs();
+    this.ephemeralMessages.push({ channel, user, ts, ...messageContent(p) });
+    return ok({ message_ts: ts });
+  }
+
+  private userInfo(p: Params): Answer {
+    const id = str(p.user) ?? '';
+    const user = this.users.get(id);
+    if (!user) return fail('user_not_found');
+    const name = user.name ?? id.toLowerCase();
+    const email = this.emailScopeGranted && user.email !== undefined ? { email: user.email } : {};
+    return ok({
+      user: {
+        id,
+        team_id: this.teamId,
+        name,
+        deleted: false,
+        is_bot: false,
+        profile: { real_name: name, display_name: name, ...email },
+      },
+    });
+  }
+
+  private channelProblem(channel: string | undefined, needsMembership: boolean): string | undefined {
+    if (!channel || this.missingChannels.has(channel)) return 'channel_not_found';
+    if (needsMembership && this.botNotInChannels.has(channel)) return 'not_in_channel';
+    return undefined;
+  }
+
+  private answerResponseUrl(id: string, body: JsonObject | undefined): Answer {
+    const state = this.responseUrls.get(id);
+    if (!state) return fail('invalid_url', 404);
+    if (state.expired) return fail('expired_url', 404);
+    if (state.uses >= RESPONSE_URL_USES) return fail('used_url', 404);
+    if (!body) return fail('invalid_payload', 400);
+    // `{delete_original: true}` alone is a valid post, so only the limits apply here, not `no_text`.
+    const problem = contentProblem(body, false);
+    if (problem) return fail(problem, 400);
+    state.uses += 1;
+    return ok({});
+  }
+
+  private messageJson(ts: string, content: { text?: string; blocks?: unknown[] }): JsonObject {
+    const blocks = content.blocks ? { blocks: content.blocks } : {};
+    return {
+      type: 'message',
+      subtype: 'bot_message',
+      text: content.text ?? '',
+      ts,
+      bot_id: this.botId,
+      ...blocks,
+    };
+  }
+
+  /** Unique, increasing message timestamps in Slack's 'seconds.micros' form. */
+  private nextTs(): string {
+    this.tsCounter += 1;
+    return `1700000000.${String(this.tsCounter * 100).padStart(6, '0')}`;
+  }
+
+  private delay(): Promise<void> {
+    if (this.delayMs <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.delays.delete(timer);
+        resolve();
+      }, this.delayMs);
+      this.delays.set(timer, resolve);
+    });
+  }
+
+  private onSocket(ws: WebSocket): void {
+    this.socketConnections += 1;
+    ws.on('message', (data) => this.onSocketMessage(data));
+    ws.on('close', () => {
+      const index = this.sockets.indexOf(ws);
+      if (index >= 0) this.sockets.splice(index, 1);
+    });
+    const hello = {
+      type: 'hello',
+      num_connections: 1,
+      debug_info: { host: 'standin', approximate_connection_time: 3600 },
+      connection_info: { app_id: this.appId },
+    };
+    ws.send(JSON.stringify(hello), (error) => {
+      if (error || ws.readyState !== WebSocket.OPEN) return;
+      this.sockets.push(ws);
+      for (const waiter of this.helloWaiters) {
+        clearTimeout(waiter.timer);
+        waiter.resolve();
+      }
+      this.helloWaiters.clear();
+    });
+  }
+
+  private onSocketMessage(data: RawData): void {
+    const message = parseJsonObject(rawText(data));
+    const envelopeId = str(message?.envelope_id);
+    if (!message || !envelopeId) return;
+    this.settleAck(envelopeId, isObject(message.payload) ? message.payload : undefined);
+  }
+
+  private settleAck(envelopeId: string, outcome: JsonObject | Error | undefined): void {
+    const pending = this.pendingAcks.get(envelopeId);
+    if (!pending) return;
+    this.pendingAcks.delete(envelopeId);
+    clearTimeout(pending.timer);
+    if (outcome instanceof Error) pending.reject(outcome);
+    else pending.resolve(outcome);
+  }
+}
+
+/** Whether a message body breaks Slack's rules; the error code Slack answers with, or undefined. */
+function contentProblem(p: Params, requireContent: boolean): string | undefined {
+  const { text, blocks, attachments } = p;
+  if (blocks !== undefined && !Array.isArray(blocks)) return 'invalid_blocks_format';
+  const hasContent =
+    (typeof text === 'string' && text.length > 0) ||
+    (Array.isArray(blocks) && blocks.length > 0) ||
+    (Array.isArray(attachments) && attachments.length > 0);
+  if (requireContent && !hasContent) return 'no_text';
+  if (typeof text === 'string' && text.length > LIMITS.text) return 'msg_too_long';
+  if (!Array.isArray(blocks)) return undefined;
+  if (blocks.length > LIMITS.blocks || !blocks.every(blockIsValid)) return 'invalid_blocks';
+  if (JSON.stringify(blocks).length > LIMITS.blocksJson) return 'msg_blocks_too_long';
+  return undefined;
+}
+
+function blockIsValid(block: unknown): boolean {
+  if (!isObject(block) || typeof block.type !== 'string' || tooLong(block.block_id, LIMITS.id)) return false;
+  switch (block.type) {
+    case 'section': {
+      const { text, fields, accessory } = block;
+      if (text === undefined && fields === undefined) return false;
+      if (text !== undefined && !textIsValid(text, LIMITS.sectionText)) return false;
+      if (
+        fields !== undefined &&
+        !listIsValid(fields, LIMITS.fields, (f) => textIsValid(f, LIMITS.fieldText))
+      ) {
+        return false;
+      }
+      return accessory === undefined || elementIsValid(accessory);
+    }
+    case 'header':
+      return textIsValid(block.text, LIMITS.headerText, true);
+    case 'actions':
+      return listIsValid(block.elements, LIMITS.actionsElements, elementIsValid);
+    case 'context':
+      return listIsValid(
+        block.elements,
+        LIMITS.contextElements,
+        (e) => isObject(e) && (e.type === 'image' || textIsValid(e, LIMITS.sectionText)),
+      );
+    default:
+      return true;
+  }
+}
+
+function elementIsValid(element: unknown): boolean {
+  if (!isObject(element) || typeof element.type !== 'string') return false;
+  if (element.type !== 'button') return true;
+  return (
+    textIsValid(element.text, LIMITS.buttonText, true) &&
+    !tooLong(element.url, LIMITS.buttonUrl) &&
+    !tooLong(element.value, LIMITS.buttonValue) &&
+    !tooLong(element.action_id, LIMITS.id)
+  );
+}
+
+/** A text object: `{type: 'plain_text' | 'mrkdwn', text}` with 1..max characters. */
+function textIsValid(t: unknown, max: number, plainOnly = false): boolean {
+  if (!isObject(t) || typeof t.text !== 'string' || t.text.length < 1 || t.text.length > max) return false;
+  return t.type === 'plain_text' || (!plainOnly && t.type === 'mrkdwn');
+}
+
+function listIsValid(list: unknown, max: number, itemIsValid: (item: unknown) => boolean): boolean {
+  return Array.isArray(list) && list.length >= 1 && list.length <= max && list.every(itemIsValid);
+}
+
+function tooLong(value: unknown, max: number): boolean {
+  return typeof value === 'string' && value.length > max;
+}
+
+/** The `text`/`blocks` of a message body, omitting the absent ones. */
+function messageContent(p: Params): { text?: string; blocks?: unknown[] } {
+  const text = str(p.text);
+  return { ...(text !== undefined && { text }), ...(Array.isArray(p.blocks) && { blocks: p.blocks }) };
+}
+
+function send(res: ServerResponse, answer: Answer): void {
+  if (res.headersSent || res.destroyed) return;
+  const body = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+  res.writeHead(answer.status, { 'Content-Type': 'application/json; charset=utf-8', ...answer.headers });
+  res.end(body);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Form or JSON body plus query string, with `blocks`/`attachments` decoded from their JSON strings. */
+async function readParams(req: IncomingMessage, url: URL): Promise<Params> {
+  const raw = await readBody(req);
+  const isJson = (req.headers['content-type'] ?? '').includes('application/json');
+  const params: Params = isJson ? (parseJsonObject(raw) ?? {}) : Object.fromEntries(new URLSearchParams(raw));
+  for (const [key, value] of url.searchParams) params[key] ??= value;
+  for (const key of ['blocks', 'attachments']) {
+    const value = params[key];
+    if (typeof value !== 'string') continue;
+    try {
+      params[key] = JSON.parse(value);
+    } catch {
+      // Left as the string: Slack answers `invalid_blocks_format`.
+    }
+  }
+  return params;
+}
+
+function parseJsonObject(text: string): JsonObject | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return (data instanceof ArrayBuffer ? Buffer.from(data) : data).toString('utf8');
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
