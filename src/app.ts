@@ -1,0 +1,187 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, type CustomRoute, HTTPReceiver, type Logger, SocketModeReceiver } from '@slack/bolt';
+import type { RetryOptions, WebClientOptions } from '@slack/web-api';
+import { createConsentWatcher } from './auth/consent-watcher';
+import { createArcadeClient, createGmailAccess } from './auth/gmail-access';
+import { createBackgroundTasks } from './background';
+import type { Config } from './config';
+import { createGmailReader } from './gmail/gmail-reader';
+import type { RetryBudget } from './gmail/retry-policy';
+import { createArcadeUserIdResolver } from './identity';
+import { createInboxFlow } from './inbox-flow';
+import { registerInboxCommand } from './listeners/inbox-command';
+import { registerLinkButtons } from './listeners/link-buttons';
+import { createLogger, describeError } from './log';
+import { createEmailLookup } from './slack/email-lookup';
+
+/**
+ * The composition root: builds Bolt (HTTP or Socket Mode), the SDK clients and the services, and
+ * wires them together. Nothing else constructs an SDK client.
+ */
+
+/** Knobs for tests and benchmarks; production uses the defaults. */
+export interface InboxAppTuning {
+  logger?: Logger;
+  /** Slack Web API retries for 5xx/network failures (429s are always waited out by the SDK). */
+  slackRetry?: RetryOptions;
+  arcadeMaxRetries?: number;
+  gmailRetry?: RetryBudget;
+  gmailConcurrency?: number;
+  consentRetryDelayMs?: { first: number; max: number };
+  /** How long shutdown waits for summaries already being built. */
+  shutdownGraceMs?: number;
+}
+
+export interface InboxApp {
+  readonly bolt: App;
+  /** Starts serving; resolves with the HTTP port (Slack events in HTTP mode, /healthz in both). */
+  start(): Promise<{ port: number }>;
+  /** Stops taking commands, tells people still connecting, lets running summaries finish, closes. */
+  stop(): Promise<void>;
+  readonly pendingConsents: number;
+}
+
+/** Thrown by start() when Slack refuses the bot token: a setup problem, reported like a config error. */
+export class StartupError extends Error {
+  readonly code = 'startup_failed';
+}
+
+const HEALTH_ROUTE: CustomRoute = {
+  path: '/healthz',
+  method: ['GET'],
+  handler: (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end('{"ok":true}');
+  },
+};
+
+/** Builds the app from validated config. */
+export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): InboxApp {
+  const logger =
+    tuning.logger ??
+    createLogger({
+      level: config.logLevel,
+      secrets: [
+        config.slack.botToken,
+        config.arcade.apiKey,
+        config.slack.transport.mode === 'http'
+          ? config.slack.transport.signingSecret
+          : config.slack.transport.appToken,
+      ],
+    });
+  // Slack's default is ten retries over about 30 minutes: far too long for someone waiting.
+  const slackRetry = tuning.slackRetry ?? { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 3000 };
+  const clientOptions = (): WebClientOptions => ({
+    slackApiUrl: config.slack.apiUrl,
+    retryConfig: { ...slackRetry },
+    logger,
+  });
+
+  const { transport } = config.slack;
+  let healthServer: () => Server | undefined;
+  let receiver: HTTPReceiver | SocketModeReceiver;
+  if (transport.mode === 'http') {
+    const http = new HTTPReceiver({
+      signingSecret: transport.signingSecret,
+      endpoints: '/slack/events',
+      customRoutes: [HEALTH_ROUTE],
+      logger,
+    });
+    receiver = http;
+    healthServer = () => undefined;
+  } else {
+    const socket = new SocketModeReceiver({
+      appToken: transport.appToken,
+      logger,
+      customRoutes: [HEALTH_ROUTE],
+      // The socket-mode client mutates its options, so it gets its own copy.
+      installerOptions: { port: transport.port, clientOptions: clientOptions() },
+    });
+    receiver = socket;
+    healthServer = () => (socket as unknown as { httpServer?: Server }).httpServer;
+  }
+
+  const bolt = new App({
+    receiver,
+    token: config.slack.botToken,
+    clientOptions: clientOptions(),
+    logger,
+    // auth.test runs in start(), where a refused token becomes a clear error instead of a crash.
+    deferInitialization: true,
+  });
+
+  const access = createGmailAccess(
+    createArcadeClient({
+      apiKey: config.arcade.apiKey,
+      baseUrl: config.arcade.baseUrl,
+      logger,
+      ...(tuning.arcadeMaxRetries !== undefined ? { maxRetries: tuning.arcadeMaxRetries } : {}),
+    }),
+  );
+  const watcher = createConsentWatcher({
+    access,
+    logger,
+    timeoutMs: config.consentTimeoutMs,
+    ...(tuning.consentRetryDelayMs ? { retryDelayMs: tuning.consentRetryDelayMs } : {}),
+  });
+  const reader = createGmailReader({
+    rootUrl: config.gmail.apiUrl,
+    logger,
+    ...(tuning.gmailRetry ? { retry: tuning.gmailRetry } : {}),
+    ...(tuning.gmailConcurrency ? { concurrency: tuning.gmailConcurrency } : {}),
+  });
+  const flow = createInboxFlow({
+    resolveUserId: createArcadeUserIdResolver(config.arcade.userIdSource, createEmailLookup(bolt.client)),
+    access,
+    reader,
+    watcher,
+    logger,
+    consentTimeoutMs: config.consentTimeoutMs,
+  });
+  const tasks = createBackgroundTasks(logger);
+  registerInboxCommand(bolt, { flow, tasks });
+  registerLinkButtons(bolt);
+  bolt.error(async (error) => {
+    logger.error('unhandled error in a listener:', describeError(error));
+  });
+
+  let started = false;
+  return {
+    bolt,
+    get pendingConsents() {
+      return watcher.pending;
+    },
+    async start() {
+      try {
+        await bolt.init();
+      } catch (error) {
+        throw new StartupError(
+          `Slack refused SLACK_BOT_TOKEN at start-up (auth.test): ${describeError(error)}`,
+        );
+      }
+      if (transport.mode === 'http') {
+        const server = (await bolt.start(transport.port)) as Server;
+        started = true;
+        return { port: (server.address() as AddressInfo).port };
+      }
+      await bolt.start();
+      started = true;
+      const server = healthServer();
+      if (!server) return { port: transport.port };
+      if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
+      return { port: (server.address() as AddressInfo).port };
+    },
+    async stop() {
+      if (started) {
+        started = false;
+        await bolt
+          .stop()
+          .catch((error: unknown) => logger.warn('stopping the Slack receiver:', describeError(error)));
+      }
+      await watcher.stop();
+      const finished = await tasks.drain(tuning.shutdownGraceMs ?? 10_000);
+      if (!finished) logger.warn(`shutdown: ${tasks.size} summary task(s) still running were abandoned`);
+    },
+  };
+}

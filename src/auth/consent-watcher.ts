@@ -1,0 +1,153 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '@slack/bolt';
+import { describeError } from '../log';
+import type { GmailAccess, Grant } from './gmail-access';
+
+/**
+ * Waits in the background for people to finish Arcade's consent, with one watcher per Arcade user:
+ * several `/inbox` during one pending consent share it, and every one of them hears the outcome.
+ *
+ * The SDK's `waitForCompletion` is not used: it has no deadline, no abort, and spins on `failed`.
+ * This loop long-polls `auth.status`, stops on `failed`, gives up at a deadline, backs off on
+ * transient errors, and stops at once on shutdown.
+ */
+
+export type ConsentOutcome =
+  | { kind: 'granted'; grant: Grant }
+  | { kind: 'failed' }
+  | { kind: 'expired' }
+  /** The app is shutting down; the person has to ask again. */
+  | { kind: 'aborted' }
+  | { kind: 'error'; error: unknown };
+
+/** Called once with the outcome; owns its own errors (they are logged, never thrown further). */
+export type ConsentWaiter = (outcome: ConsentOutcome) => Promise<void>;
+
+export interface ConsentWatcher {
+  /** Adds a waiter for `arcadeUserId`'s consent flow `authId`, starting a watch if none runs. */
+  watch(arcadeUserId: string, authId: string, waiter: ConsentWaiter): void;
+  /** How many people have a consent being watched. */
+  readonly pending: number;
+  /** Aborts every watch; waiters hear `aborted`. Resolves when they have all been told. */
+  stop(): Promise<void>;
+}
+
+export interface ConsentWatcherOptions {
+  access: GmailAccess;
+  logger: Logger;
+  timeoutMs: number;
+  /** Backoff after a failed status call: first delay, doubled up to the cap. */
+  retryDelayMs?: { first: number; max: number };
+  now?: () => number;
+}
+
+interface Watch {
+  authId: string;
+  waiters: ConsentWaiter[];
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/** Creates the watcher; see the module comment for the rules it keeps. */
+export function createConsentWatcher(options: ConsentWatcherOptions): ConsentWatcher {
+  const { access, logger, timeoutMs } = options;
+  const retryDelay = options.retryDelayMs ?? { first: 1000, max: 30_000 };
+  const now = options.now ?? Date.now;
+  const watches = new Map<string, Watch>();
+  let stopping = false;
+
+  async function poll(authId: string, signal: AbortSignal): Promise<ConsentOutcome> {
+    const deadline = now() + timeoutMs;
+    let failures = 0;
+    while (!signal.aborted) {
+      const remainingMs = deadline - now();
+      if (remainingMs <= 0) return { kind: 'expired' };
+      try {
+        const status = await access.checkConsent(authId, {
+          waitSeconds: Math.ceil(remainingMs / 1000),
+          signal,
+        });
+        failures = 0;
+        if (status.kind === 'granted') return status;
+        if (status.kind === 'failed') return { kind: 'failed' };
+        if (status.kind === 'unknown') return { kind: 'expired' };
+      } catch (error) {
+        if (signal.aborted) break;
+        failures += 1;
+        const delay = Math.min(
+          retryDelay.max,
+          retryDelay.first * 2 ** (failures - 1),
+          Math.max(0, deadline - now()),
+        );
+        logger.warn(
+          `consent status check failed (attempt ${failures}); retrying in ${delay} ms:`,
+          describeError(error),
+        );
+        if (isPermanent(error)) return { kind: 'error', error };
+        try {
+          await sleep(delay, undefined, { signal });
+        } catch {
+          break;
+        }
+      }
+    }
+    return { kind: 'aborted' };
+  }
+
+  async function run(arcadeUserId: string, watch: Watch): Promise<void> {
+    let outcome: ConsentOutcome;
+    try {
+      outcome = await poll(watch.authId, watch.controller.signal);
+    } catch (error) {
+      outcome = { kind: 'error', error };
+    }
+    // A watch superseded by a newer flow hands its waiters over and says nothing.
+    if (watches.get(arcadeUserId) !== watch) return;
+    watches.delete(arcadeUserId);
+    logger.info(`consent for ${arcadeUserId} ended: ${outcome.kind} (${watch.waiters.length} waiting)`);
+    await Promise.all(
+      watch.waiters.map(async (waiter) => {
+        try {
+          await waiter(outcome);
+        } catch (error) {
+          logger.error('a request waiting on consent failed to finish:', describeError(error));
+        }
+      }),
+    );
+  }
+
+  return {
+    watch(arcadeUserId, authId, waiter) {
+      if (stopping) {
+        void waiter({ kind: 'aborted' }).catch((error) => logger.error(describeError(error)));
+        return;
+      }
+      const existing = watches.get(arcadeUserId);
+      if (existing && existing.authId === authId) {
+        existing.waiters.push(waiter);
+        return;
+      }
+      // Arcade issued a new flow (the old one expired or was replaced): watch that one instead, for everyone.
+      const waiters = existing ? [...existing.waiters, waiter] : [waiter];
+      existing?.controller.abort();
+      const watch: Watch = { authId, waiters, controller: new AbortController(), done: Promise.resolve() };
+      watches.set(arcadeUserId, watch);
+      watch.done = run(arcadeUserId, watch);
+    },
+    get pending() {
+      return watches.size;
+    },
+    async stop() {
+      stopping = true;
+      const running = [...watches.values()];
+      for (const watch of running) watch.controller.abort();
+      await Promise.all(running.map((watch) => watch.done));
+    },
+  };
+}
+
+/** Errors that another poll cannot fix: a rejected key or a misconfiguration. */
+function isPermanent(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'arcade_key_rejected' || code === 'misconfigured';
+}

@@ -1,0 +1,186 @@
+import Arcade, {
+  APIConnectionError,
+  APIError,
+  APIUserAbortError,
+  AuthenticationError,
+  BadRequestError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+} from '@arcadeai/arcadejs';
+import type { AuthorizationResponse } from '@arcadeai/arcadejs/resources/shared';
+import type { Logger } from '@slack/bolt';
+import {
+  ArcadeKeyRejectedError,
+  MisconfiguredError,
+  RateLimitedError,
+  ServiceUnavailableError,
+} from '../errors';
+
+/**
+ * The only importer of the Arcade SDK: asks Arcade for a read-only Gmail token for a user, and
+ * reports consent progress. https://docs.arcade.dev/en/references/api (auth endpoints);
+ * wire facts in shared/reference/arcade.md.
+ */
+
+/** Read-only: the app never changes a mailbox. */
+export const GMAIL_READONLY_SCOPE = 'https://www.googleapis.com/auth/gmail.readonly';
+const GOOGLE_PROVIDER = 'google';
+/** Arcade caps a status long-poll at 59 s. */
+export const MAX_STATUS_WAIT_SECONDS = 59;
+
+/** A usable Google access token, and the Gmail address it belongs to when Arcade says so. */
+export interface Grant {
+  token: string;
+  account?: string;
+}
+
+export type AccessResult =
+  | { kind: 'granted'; grant: Grant }
+  | { kind: 'consent_required'; authId: string; url: string };
+
+export type ConsentStatus =
+  | { kind: 'granted'; grant: Grant }
+  | { kind: 'pending' }
+  | { kind: 'failed' }
+  /** Arcade no longer knows the flow (expired or removed). */
+  | { kind: 'unknown' };
+
+export interface GmailAccess {
+  /** Asks Arcade for the person's Gmail token; Arcade refreshes stored grants itself. */
+  request(arcadeUserId: string): Promise<AccessResult>;
+  /** One long-poll of a consent flow: answers when it ends or after `waitSeconds`. */
+  checkConsent(authId: string, options: { waitSeconds: number; signal: AbortSignal }): Promise<ConsentStatus>;
+  /** Removes the person's stored Google connections, so the next request starts a fresh consent. */
+  disconnect(arcadeUserId: string): Promise<number>;
+}
+
+export interface ArcadeClientOptions {
+  apiKey: string;
+  baseUrl: string;
+  logger: Logger;
+  /** Retries of idempotent-safe calls inside the SDK (it honours Retry-After). */
+  maxRetries?: number;
+  timeoutMs?: number;
+}
+
+/**
+ * Builds the SDK client with every option explicit: the SDK would otherwise read ARCADE_API_KEY and
+ * ARCADE_BASE_URL on its own, and ARCADE_LOG=debug would print response bodies, tokens included.
+ */
+export function createArcadeClient(options: ArcadeClientOptions): Arcade {
+  const log = options.logger;
+  return new Arcade({
+    apiKey: options.apiKey,
+    baseURL: options.baseUrl,
+    maxRetries: options.maxRetries ?? 2,
+    timeout: options.timeoutMs ?? 30_000,
+    logLevel: 'warn',
+    logger: { error: log.error, warn: log.warn, info: log.info, debug: log.debug },
+  });
+}
+
+/** Creates the GmailAccess adapter over an Arcade client. */
+export function createGmailAccess(client: Arcade): GmailAccess {
+  return {
+    async request(arcadeUserId) {
+      const response = await translate(() =>
+        client.auth.authorize({
+          auth_requirement: {
+            provider_id: GOOGLE_PROVIDER,
+            provider_type: 'oauth2',
+            oauth2: { scopes: [GMAIL_READONLY_SCOPE] },
+          },
+          user_id: arcadeUserId,
+        }),
+      );
+      const grant = grantFrom(response);
+      if (grant) return { kind: 'granted', grant };
+      if (response.id && response.url && response.status !== 'completed') {
+        return { kind: 'consent_required', authId: response.id, url: response.url };
+      }
+      throw new ServiceUnavailableError(
+        'Arcade',
+        `unusable authorization answer (status ${response.status})`,
+      );
+    },
+
+    async checkConsent(authId, { waitSeconds, signal }) {
+      const wait = Math.max(0, Math.min(MAX_STATUS_WAIT_SECONDS, Math.floor(waitSeconds)));
+      let response: AuthorizationResponse;
+      try {
+        response = await translate(() =>
+          client.auth.status(
+            { id: authId, wait },
+            // The loop that calls this owns retries and backoff; a slow answer is a long-poll, not a fault.
+            { signal, timeout: (wait + 15) * 1000, maxRetries: 0 },
+          ),
+        );
+      } catch (error) {
+        if (error instanceof NotFoundError) return { kind: 'unknown' };
+        throw error;
+      }
+      if (response.status === 'failed') return { kind: 'failed' };
+      const grant = grantFrom(response);
+      if (grant) return { kind: 'granted', grant };
+      return { kind: 'pending' };
+    },
+
+    async disconnect(arcadeUserId) {
+      const ids: string[] = [];
+      await translate(async () => {
+        for await (const connection of client.admin.userConnections.list({
+          user_id: arcadeUserId,
+          provider_id: GOOGLE_PROVIDER,
+        })) {
+          if (connection.id && connection.user_id === arcadeUserId) ids.push(connection.id);
+        }
+      });
+      for (const id of ids) await translate(() => client.admin.userConnections.delete(id));
+      return ids.length;
+    },
+  };
+}
+
+function grantFrom(response: AuthorizationResponse): Grant | undefined {
+  const token = response.context?.token;
+  if (response.status !== 'completed' || !token) return undefined;
+  const email = (response.context?.user_info as { email?: unknown } | undefined)?.email;
+  return typeof email === 'string' && email.includes('@') ? { token, account: email } : { token };
+}
+
+/**
+ * Maps the SDK's errors onto the app's. NotFoundError and aborts pass through for the caller to
+ * judge; the SDK's own error texts may quote response bodies, so they go no further than the log.
+ */
+async function translate<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof APIUserAbortError || error instanceof NotFoundError) throw error;
+    if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) {
+      throw new ArcadeKeyRejectedError(error.status);
+    }
+    if (error instanceof BadRequestError) {
+      throw new MisconfiguredError(
+        `Arcade refused the authorization request: ${error.message}`,
+        'Check that the Google provider configured in Arcade allows the gmail.readonly scope.',
+      );
+    }
+    if (error instanceof RateLimitError) {
+      const retryAfter = Number(error.headers?.get('retry-after'));
+      throw new RateLimitedError(
+        'Arcade',
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+      );
+    }
+    if (error instanceof APIConnectionError) {
+      throw new ServiceUnavailableError('Arcade', error.message, { cause: error });
+    }
+    const status = error instanceof APIError ? error.status : undefined;
+    if (status !== undefined && (status >= 500 || status === 408 || status === 409)) {
+      throw new ServiceUnavailableError('Arcade', `HTTP ${status}`, { cause: error });
+    }
+    throw error;
+  }
+}

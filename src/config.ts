@@ -1,0 +1,139 @@
+/**
+ * The only reader of the environment. Every setting is read once, validated as a whole, and every
+ * problem is reported in one error that names the variable, so a bad deploy fails at start-up with
+ * a readable list instead of deep inside an SDK.
+ */
+
+export type SlackTransport =
+  | { mode: 'http'; signingSecret: string; port: number }
+  | { mode: 'socket'; appToken: string; port: number };
+
+/** How a Slack person becomes an Arcade user id (see src/identity.ts). */
+export type UserIdSource = 'slack' | 'email';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Config {
+  slack: { botToken: string; apiUrl: string; transport: SlackTransport };
+  arcade: { apiKey: string; baseUrl: string; userIdSource: UserIdSource };
+  gmail: { apiUrl: string };
+  /** How long the app waits for a person to finish Arcade's consent before telling them it expired. */
+  consentTimeoutMs: number;
+  logLevel: LogLevel;
+}
+
+/** Thrown by loadConfig with every problem found, one per line. */
+export class ConfigError extends Error {
+  readonly code = 'config_invalid';
+  constructor(readonly problems: string[]) {
+    super(
+      `The app cannot start; fix these settings (see README "Settings"):\n  - ${problems.join('\n  - ')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULTS = {
+  port: 3000,
+  arcadeBaseUrl: 'https://api.arcade.dev',
+  slackApiUrl: 'https://slack.com/api/',
+  gmailApiUrl: 'https://gmail.googleapis.com/',
+  consentTimeoutSeconds: 600,
+  logLevel: 'info' as LogLevel,
+} as const;
+
+/**
+ * `response_url` lives 30 minutes, and the app answers a finished consent through it, so the
+ * wait cannot usefully outlast it.
+ */
+const CONSENT_TIMEOUT_RANGE = { min: 30, max: 1800 };
+
+/** Reads and validates the settings; throws ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  const required = (name: string, hint: string): string => {
+    const value = read(name);
+    if (!value) problems.push(`${name} is missing: ${hint}`);
+    return value ?? '';
+  };
+  const prefixed = (name: string, value: string, prefix: string, what: string): void => {
+    // Only the prefix is named: the value itself is a secret and must not reach a log.
+    if (value && !value.startsWith(prefix))
+      problems.push(`${name} must be ${what} (it starts with "${prefix}")`);
+  };
+  const url = (name: string, fallback: string): string => {
+    const value = read(name) ?? fallback;
+    try {
+      const parsed = new URL(value);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
+    } catch {
+      problems.push(`${name} must be an http(s) URL, got "${value}"`);
+    }
+    return value;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+    return fallback;
+  };
+
+  const botToken = required(
+    'SLACK_BOT_TOKEN',
+    'the Bot User OAuth Token (xoxb-…) from the Slack app\'s "OAuth & Permissions" page',
+  );
+  prefixed('SLACK_BOT_TOKEN', botToken, 'xoxb-', 'a bot token');
+  const appToken = read('SLACK_APP_TOKEN');
+  if (appToken) prefixed('SLACK_APP_TOKEN', appToken, 'xapp-', 'an app-level token');
+  const port = integer('PORT', DEFAULTS.port, 0, 65535);
+  let transport: SlackTransport;
+  if (appToken) {
+    transport = { mode: 'socket', appToken, port };
+  } else {
+    const signingSecret = required(
+      'SLACK_SIGNING_SECRET',
+      'needed in HTTP mode; copy it from the Slack app\'s "Basic Information" page, or set SLACK_APP_TOKEN to use Socket Mode',
+    );
+    transport = { mode: 'http', signingSecret, port };
+  }
+
+  const apiKey = required(
+    'ARCADE_API_KEY',
+    'create one in the Arcade dashboard (https://api.arcade.dev/dashboard)',
+  );
+  const config: Config = {
+    slack: { botToken, apiUrl: url('SLACK_API_URL', DEFAULTS.slackApiUrl), transport },
+    arcade: {
+      apiKey,
+      baseUrl: url('ARCADE_BASE_URL', DEFAULTS.arcadeBaseUrl),
+      userIdSource: oneOf('ARCADE_USER_ID_SOURCE', ['slack', 'email'] as const, 'slack'),
+    },
+    gmail: { apiUrl: url('GMAIL_API_URL', DEFAULTS.gmailApiUrl) },
+    consentTimeoutMs:
+      1000 *
+      integer(
+        'CONSENT_TIMEOUT_SECONDS',
+        DEFAULTS.consentTimeoutSeconds,
+        CONSENT_TIMEOUT_RANGE.min,
+        CONSENT_TIMEOUT_RANGE.max,
+      ),
+    logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, DEFAULTS.logLevel),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

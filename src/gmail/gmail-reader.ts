@@ -1,0 +1,195 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { gmail, type gmail_v1 } from '@googleapis/gmail';
+import type { Logger } from '@slack/bolt';
+import { mapWithConcurrency } from '../concurrency';
+import {
+  GmailAccessRefusedError,
+  GmailUnusableError,
+  RateLimitedError,
+  ServiceUnavailableError,
+} from '../errors';
+import type { Inbox, InboxMessage, InboxRequest } from '../inbox';
+import { describeError } from '../log';
+import {
+  classifyGmailFailure,
+  DEFAULT_RETRY_BUDGET,
+  decideRetry,
+  type FailedCall,
+  type RetryBudget,
+} from './retry-policy';
+import { METADATA_HEADERS, toInboxMessage } from './to-inbox-message';
+
+/**
+ * The only importer of the Gmail client. Reads an Inbox with one `messages.list` and one wave of
+ * metadata-only `messages.get` calls under a concurrency cap (bodies are never fetched), so a
+ * summary costs the same few round trips however many messages it shows.
+ */
+
+export interface GmailReader {
+  /** Reads the newest messages the request asks for with the given access token. */
+  readInbox(token: string, request: InboxRequest, account?: string): Promise<Inbox>;
+}
+
+export interface GmailReaderOptions {
+  /** API root; the client keeps only its origin. */
+  rootUrl: string;
+  logger: Logger;
+  /** Calls in flight per summary; Gmail limits concurrent requests per user. */
+  concurrency?: number;
+  /** Per attempt. */
+  timeoutMs?: number;
+  retry?: RetryBudget;
+}
+
+/** Creates the reader over one shared Gmail client (the token travels per call). */
+export function createGmailReader(options: GmailReaderOptions): GmailReader {
+  const { logger } = options;
+  const concurrency = options.concurrency ?? 10;
+  const budget = options.retry ?? DEFAULT_RETRY_BUDGET;
+  const client = gmail({
+    version: 'v1',
+    // Given here, not globally: a global rootUrl is silently ignored by the client.
+    rootUrl: options.rootUrl,
+    // The client's retry ignores Retry-After and 403 rate limits; withRetry below decides instead.
+    retry: false,
+    timeout: options.timeoutMs ?? 15_000,
+    // Node's fetch (undici) keeps connections alive and avoids gaxios' dynamic import of node-fetch.
+    fetchImplementation: globalThis.fetch,
+  });
+
+  async function withRetry<T>(what: string, call: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        const failed = failedCallOf(error);
+        const decision = decideRetry(failed, attempt, budget);
+        if (decision.retry) {
+          logger.debug(
+            `gmail ${what} failed (${failed.status ?? 'no response'}); retry ${attempt} in ${decision.delayMs} ms`,
+          );
+          await sleep(decision.delayMs);
+          continue;
+        }
+        throw toAppError(error, failed, decision.retryAfterSeconds);
+      }
+    }
+  }
+
+  return {
+    async readInbox(token, request, account) {
+      const auth = { headers: { Authorization: `Bearer ${token}` } };
+      const listing = withRetry('list', () =>
+        client.users.messages.list(
+          {
+            userId: 'me',
+            maxResults: request.count,
+            // A search covers the whole mailbox, as in Gmail's own search box; no search means the inbox.
+            ...(request.query ? { q: request.query } : { labelIds: ['INBOX'] }),
+          },
+          auth,
+        ),
+      );
+      // The account is only for the header and links; asking for it in parallel adds no round trip.
+      const profile = account
+        ? Promise.resolve(account)
+        : withRetry('profile', () => client.users.getProfile({ userId: 'me' }, auth))
+            .then((response) => response.data.emailAddress ?? undefined)
+            .catch((error: unknown) => {
+              logger.debug('gmail profile unavailable:', describeError(error));
+              return undefined;
+            });
+      const ids = ((await listing).data.messages ?? []).flatMap((m) => (m.id ? [m.id] : []));
+      const fetched = await mapWithConcurrency(ids, concurrency, (id) => readMessage(id, auth));
+      const messages = fetched.filter((m): m is InboxMessage => m !== undefined);
+      const resolvedAccount = await profile;
+      return {
+        ...(resolvedAccount ? { account: resolvedAccount } : {}),
+        request,
+        messages: messages.sort((a, b) => b.receivedAt - a.receivedAt),
+        skipped: ids.length - messages.length,
+      };
+    },
+  };
+
+  async function readMessage(
+    id: string,
+    auth: { headers: Record<string, string> },
+  ): Promise<InboxMessage | undefined> {
+    try {
+      const response = await withRetry('get', () =>
+        client.users.messages.get(
+          { userId: 'me', id, format: 'metadata', metadataHeaders: METADATA_HEADERS },
+          auth,
+        ),
+      );
+      return toInboxMessage(response.data as gmail_v1.Schema$Message);
+    } catch (error) {
+      // Deleted or moved between list and get: the summary goes on without it.
+      if (error instanceof MessageGoneError) return undefined;
+      throw error;
+    }
+  }
+}
+
+class MessageGoneError extends Error {}
+
+interface GaxiosLike {
+  status?: number;
+  message?: string;
+  response?: { status?: number; headers?: { get?(name: string): string | null }; data?: unknown };
+}
+
+/**
+ * Reads a gaxios error by shape, not `instanceof`: gaxios checks versions by symbol, and two copies
+ * in one tree make `instanceof` lie.
+ */
+export function failedCallOf(error: unknown): FailedCall {
+  const e = (error ?? {}) as GaxiosLike;
+  const status = e.response?.status ?? (typeof e.status === 'number' ? e.status : undefined);
+  const envelope = (e.response?.data as { error?: GoogleErrorBody } | undefined)?.error;
+  const reasons = [
+    ...(envelope?.errors ?? []).map((item) => item.reason),
+    ...(envelope?.details ?? []).map((item) => item.reason),
+  ].filter((reason): reason is string => typeof reason === 'string');
+  const headers = e.response?.headers;
+  return {
+    ...(status !== undefined ? { status } : {}),
+    reasons,
+    retryAfter: typeof headers?.get === 'function' ? headers.get('retry-after') : null,
+    message: envelope?.message ?? e.message ?? '',
+  };
+}
+
+interface GoogleErrorBody {
+  message?: string;
+  errors?: { reason?: unknown }[];
+  details?: { reason?: unknown }[];
+}
+
+function toAppError(error: unknown, failed: FailedCall, retryAfterSeconds?: number): Error {
+  const classification = classifyGmailFailure(failed);
+  const status = failed.status ?? 0;
+  switch (classification.kind) {
+    case 'not_found':
+      return new MessageGoneError();
+    case 'rate_limited':
+      return new RateLimitedError('Gmail', retryAfterSeconds);
+    case 'refused':
+      return new GmailAccessRefusedError(classification.reason, status);
+    case 'unusable':
+      return new GmailUnusableError(classification.reason, status);
+    case 'transient':
+      return new ServiceUnavailableError(
+        'Gmail',
+        failed.status ? `HTTP ${failed.status}` : describeError(error),
+        {
+          cause: error,
+        },
+      );
+    default:
+      // A 400 on a person's search means Gmail could not run it; anything else is unexpected.
+      if (status === 400) return new GmailUnusableError('invalid_request', status);
+      return new Error(`Gmail answered HTTP ${status}: ${failed.message ?? ''}`);
+  }
+}

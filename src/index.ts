@@ -1,0 +1,58 @@
+import dotenv from 'dotenv';
+import { createInboxApp, StartupError } from './app';
+import { ConfigError, loadConfig } from './config';
+import { createLogger, describeError } from './log';
+
+/** Process entry: settings → app → start; SIGTERM/SIGINT stop it cleanly. */
+async function main(): Promise<void> {
+  // A .env file is a development convenience; real environment variables win over it.
+  dotenv.config({ quiet: true });
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  const secrets = [config.slack.botToken, config.arcade.apiKey];
+  if (config.slack.transport.mode === 'http') secrets.push(config.slack.transport.signingSecret);
+  else secrets.push(config.slack.transport.appToken);
+  const logger = createLogger({ level: config.logLevel, secrets });
+
+  // Background work owns its errors; this is the last net so that one miss can never end the process.
+  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection:', describeError(reason)));
+
+  const app = createInboxApp(config, { logger });
+  let port: number;
+  try {
+    ({ port } = await app.start());
+  } catch (error) {
+    logger.error(error instanceof StartupError ? error.message : `start-up failed: ${describeError(error)}`);
+    process.exit(1);
+  }
+  const mode = config.slack.transport.mode;
+  logger.info(
+    mode === 'http'
+      ? `/inbox is running in HTTP mode: POST http://localhost:${port}/slack/events, GET /healthz`
+      : `/inbox is connected in Socket Mode; GET http://localhost:${port}/healthz`,
+  );
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal} received: finishing work in progress, then exiting`);
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('shutdown failed:', describeError(error));
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+void main();

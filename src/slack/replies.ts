@@ -1,0 +1,117 @@
+import type { RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { SlackMessage } from '../blocks/notices';
+import { deliveredByDmNote } from '../blocks/notices';
+import { MisconfiguredError, ServiceUnavailableError } from '../errors';
+
+/**
+ * Where one command's answers go. Private notices go through the command's `response_url`
+ * (ephemeral: only the invoker sees them, and it works where the bot is not a member). The summary
+ * goes to the channel with `chat.postMessage`; where the bot is not a member, through `response_url`
+ * as an in-channel message; where that link has expired (30 minutes, 5 uses), by direct message.
+ * https://docs.slack.dev/interactivity/handling-user-interaction#message_responses
+ */
+export interface Replies {
+  /** Shows a message only to the person; `replace` swaps it for the previous private message. */
+  showPrivately(message: SlackMessage, options?: { replace?: boolean }): Promise<void>;
+  /** Publishes the summary; resolves with the route that carried it. */
+  publish(message: SlackMessage): Promise<DeliveryRoute>;
+}
+
+export type DeliveryRoute = 'channel' | 'response_url' | 'dm';
+
+export interface RepliesOptions {
+  client: WebClient;
+  respond: RespondFn;
+  channelId: string;
+  userId: string;
+}
+
+/** Slack errors that mean "the bot cannot post here", not "Slack is broken". */
+const NOT_A_MEMBER = new Set(['not_in_channel', 'channel_not_found']);
+/** Slack errors only an admin can fix. */
+const SETUP_ERRORS = new Set([
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'account_inactive',
+  'missing_scope',
+]);
+
+/** Creates the reply routes for one command. */
+export function createReplies({ client, respond, channelId, userId }: RepliesOptions): Replies {
+  const directMessage = (message: SlackMessage) =>
+    translate(() =>
+      client.chat.postMessage({ channel: userId, ...message, unfurl_links: false, unfurl_media: false }),
+    );
+
+  return {
+    async showPrivately(message, options) {
+      try {
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: options?.replace ?? false,
+          ...message,
+        });
+      } catch (error) {
+        // The reply link has expired or been used up; a DM still reaches only this person.
+        if (!isRespondFailure(error)) throw error;
+        await directMessage(message);
+      }
+    },
+
+    async publish(message) {
+      try {
+        await translate(() =>
+          client.chat.postMessage({
+            channel: channelId,
+            ...message,
+            unfurl_links: false,
+            unfurl_media: false,
+          }),
+        );
+        return 'channel';
+      } catch (error) {
+        if (!(error instanceof NotAMemberError)) throw error;
+      }
+      try {
+        await respond({ response_type: 'in_channel', ...message });
+        return 'response_url';
+      } catch (error) {
+        if (!isRespondFailure(error)) throw error;
+      }
+      await directMessage({ text: deliveredByDmNote(channelId) });
+      await directMessage(message);
+      return 'dm';
+    },
+  };
+}
+
+class NotAMemberError extends Error {}
+
+function isRespondFailure(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'slack_bolt_respond_error';
+}
+
+/** Maps web-api errors onto the app's, keeping "not a member" apart so publish can route around it. */
+async function translate<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const coded = error as { code?: unknown; data?: { error?: unknown } } | null;
+    const slackError = typeof coded?.data?.error === 'string' ? coded.data.error : undefined;
+    if (coded?.code === 'slack_webapi_platform_error' && slackError) {
+      if (NOT_A_MEMBER.has(slackError)) throw new NotAMemberError(slackError);
+      if (SETUP_ERRORS.has(slackError)) {
+        throw new MisconfiguredError(
+          `Slack refused the bot token (${slackError})`,
+          "Slack refused the app's bot token or scopes; reinstall the app and check SLACK_BOT_TOKEN.",
+        );
+      }
+    }
+    if (coded?.code === 'slack_webapi_request_error' || coded?.code === 'slack_webapi_http_error') {
+      throw new ServiceUnavailableError('Slack', String((error as Error).message), { cause: error });
+    }
+    throw error;
+  }
+}

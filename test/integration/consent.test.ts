@@ -1,0 +1,191 @@
+import { bootApp, type Harness, SIGNING_SECRET } from '../support/boot-app';
+import { makeMessages } from '../support/mail-fixtures';
+import { blockActionsPayload, postInteraction } from '../support/slack-requests';
+import { waitFor } from '../support/wait-for';
+
+const ALICE = 'slack:T0001:U0001';
+const TOKEN = 'ya29.fresh-after-consent';
+
+/** The private messages Slack received for one command's response_url, oldest first. */
+function privateReplies(h: Harness, responseUrl: string) {
+  const id = responseUrl.split('/').pop();
+  return h.slack.responseUrlPosts.filter((post) => post.id === id);
+}
+
+function connectButtonUrl(body: { blocks?: { elements?: { action_id?: string; url?: string }[] }[] }) {
+  for (const block of body.blocks ?? []) {
+    for (const element of block.elements ?? []) if (element.action_id === 'connect_gmail') return element.url;
+  }
+  return undefined;
+}
+
+describe('first-time consent', () => {
+  let h: Harness;
+  afterEach(() => h.stop());
+
+  it('shows only the invoker a Connect Gmail button, waits in the background, then posts the summary', async () => {
+    h = await bootApp();
+    h.gmail.addMailbox(TOKEN, { email: 'alice@example.com', messages: makeMessages(12) });
+
+    const { status, responseUrl } = await h.command({ text: '5' });
+    expect(status).toBe(200);
+
+    const [prompt] = await waitFor(() => {
+      const replies = privateReplies(h, responseUrl);
+      return replies.length > 0 && replies;
+    });
+    const flow = h.arcade.pendingFlow(ALICE);
+    expect(flow).toBeDefined();
+    expect(prompt?.body.response_type).toBe('ephemeral');
+    expect(connectButtonUrl(prompt?.body ?? {})).toBe(flow?.url);
+    expect(JSON.stringify(prompt?.body)).toMatch(/read-only/);
+    // The bearer link must never reach the channel.
+    expect(h.slack.messages).toHaveLength(0);
+
+    // The person consents in the browser.
+    await waitFor(() => h.arcade.statusPolls(flow?.id) > 0);
+    h.arcade.completeFlow(ALICE, { token: TOKEN, email: 'alice@example.com' });
+
+    const summary = await waitFor(() => h.slack.messages.find((m) => m.channel === 'C0001'));
+    expect((summary.blocks ?? []).filter((b) => b.accessory?.type === 'button')).toHaveLength(5);
+    const replies = privateReplies(h, responseUrl);
+    expect(replies[1]?.body).toMatchObject({ replace_original: true });
+    expect(replies[1]?.body.text).toMatch(/connected/i);
+    for (const message of h.slack.messages) expect(JSON.stringify(message)).not.toContain(flow?.url);
+    // Long-polls, not a spin: a handful of status calls at most.
+    expect(h.arcade.statusPolls(flow?.id)).toBeLessThanOrEqual(3);
+    expect(h.app.pendingConsents).toBe(0);
+  });
+
+  it('acknowledges a click on the Connect Gmail link button', async () => {
+    h = await bootApp();
+    const response = await postInteraction(
+      h.eventsUrl,
+      SIGNING_SECRET,
+      blockActionsPayload({ actionId: 'connect_gmail', url: 'https://arcade.example/consent' }),
+    );
+    expect(response.status).toBe(200);
+    const open = await postInteraction(
+      h.eventsUrl,
+      SIGNING_SECRET,
+      blockActionsPayload({ actionId: 'open_in_gmail_3', url: 'https://mail.google.com/mail/' }),
+    );
+    expect(open.status).toBe(200);
+  });
+
+  it('serves three commands during one pending consent with one watcher, and answers each of them', async () => {
+    h = await bootApp();
+    h.gmail.addMailbox(TOKEN, { email: 'alice@example.com', messages: makeMessages(20) });
+
+    const first = await h.command({ text: '2', channel_id: 'C0001' });
+    const second = await h.command({ text: '3', channel_id: 'C0002' });
+    const third = await h.command({ text: '4 is:unread', channel_id: 'C0003' });
+    for (const command of [first, second, third]) {
+      await waitFor(() => privateReplies(h, command.responseUrl).length === 1);
+    }
+    // Arcade reuses the flow for the same user and scopes: one flow, one watcher.
+    expect(h.arcade.flows).toHaveLength(1);
+    expect(h.app.pendingConsents).toBe(1);
+    const flow = h.arcade.flows[0];
+    await waitFor(() => h.arcade.statusPolls(flow?.id) > 0);
+
+    h.arcade.completeFlow(ALICE, { token: TOKEN, email: 'alice@example.com' });
+
+    await waitFor(() => h.slack.messages.length === 3);
+    const buttonsIn = (channel: string) =>
+      (h.slack.messages.find((m) => m.channel === channel)?.blocks ?? []).filter((b) => b.accessory?.type === 'button')
+        .length;
+    expect(buttonsIn('C0001')).toBe(2);
+    expect(buttonsIn('C0002')).toBe(3);
+    expect(buttonsIn('C0003')).toBeLessThanOrEqual(4);
+    expect(h.slack.messages.find((m) => m.channel === 'C0003')).toBeDefined();
+    // Only one long-poll was ever in flight for the flow, however many were waiting on it.
+    expect(h.arcade.statusPolls(flow?.id)).toBeLessThanOrEqual(3);
+    for (const command of [first, second, third]) {
+      expect(privateReplies(h, command.responseUrl)[1]?.body.text).toMatch(/connected/i);
+    }
+  });
+
+  it('tells the person privately when the consent fails, and stops watching', async () => {
+    h = await bootApp();
+    const { responseUrl } = await h.command();
+    await waitFor(() => privateReplies(h, responseUrl).length === 1);
+    const flow = h.arcade.pendingFlow(ALICE);
+    await waitFor(() => h.arcade.statusPolls(flow?.id) > 0);
+
+    h.arcade.failFlow(ALICE);
+
+    const told = await waitFor(() => privateReplies(h, responseUrl)[1]);
+    expect(told.body.text).toMatch(/not connected/i);
+    expect(told.body.text).toContain('/inbox');
+    expect(told.body.replace_original).toBe(true);
+    const polls = h.arcade.statusPolls(flow?.id);
+    expect(h.app.pendingConsents).toBe(0);
+    expect(h.slack.messages).toHaveLength(0);
+    // No spinning on `failed`: the count stays where it was.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(h.arcade.statusPolls(flow?.id)).toBe(polls);
+  });
+
+  it('gives up on an abandoned consent at the deadline and says how to get a fresh link', async () => {
+    h = await bootApp({ consentTimeoutMs: 1500 });
+    const { responseUrl } = await h.command();
+
+    const told = await waitFor(() => privateReplies(h, responseUrl)[1], { timeoutMs: 5000 });
+    expect(told.body.text).toMatch(/expired/i);
+    expect(told.body.text).toContain('/inbox');
+    expect(h.app.pendingConsents).toBe(0);
+  });
+
+  it('keeps watching through a transient Arcade outage during the wait', async () => {
+    h = await bootApp();
+    h.gmail.addMailbox(TOKEN, { email: 'alice@example.com', messages: makeMessages(3) });
+    h.arcade.failNext('status', { status: 503 }, 2);
+    await h.command();
+    await waitFor(() => h.arcade.statusPolls() >= 3);
+    h.arcade.completeFlow(ALICE, { token: TOKEN, email: 'alice@example.com' });
+    await waitFor(() => h.slack.messages[0]);
+  });
+
+  it('on shutdown, stops the wait at once and tells the person to run /inbox again', async () => {
+    h = await bootApp();
+    const { responseUrl } = await h.command();
+    await waitFor(() => privateReplies(h, responseUrl).length === 1);
+    await waitFor(() => h.arcade.statusPolls() > 0);
+
+    const started = Date.now();
+    await h.app.stop();
+
+    expect(Date.now() - started).toBeLessThan(2000);
+    const told = privateReplies(h, responseUrl)[1];
+    expect(told?.body.text).toMatch(/restarted/i);
+    expect(told?.body.text).toContain('/inbox');
+  });
+});
+
+describe('a token Gmail refuses', () => {
+  let h: Harness;
+  afterEach(() => h.stop());
+
+  it.each([
+    ['revoked (401)', (hh: Harness) => hh.gmail.addMailbox('ya29.other', { email: 'x@example.com', messages: [] })],
+    ['missing the scope (403)', (hh: Harness) => hh.gmail.insufficientScope.add('ya29.stale')],
+  ])('%s leads to a fresh private Connect link, not an error dump', async (_case, arrange) => {
+    h = await bootApp();
+    h.arcade.grant(ALICE, { token: 'ya29.stale', email: 'alice@example.com' });
+    arrange(h);
+
+    const { responseUrl } = await h.command();
+
+    const prompt = await waitFor(() => privateReplies(h, responseUrl)[0]);
+    expect(prompt.body.text).toMatch(/connect/i);
+    expect(JSON.stringify(prompt.body)).toMatch(/no longer accepts/);
+    expect(connectButtonUrl(prompt.body)).toBe(h.arcade.pendingFlow(ALICE)?.url);
+    // The dead grant was removed in Arcade so that consent starts afresh.
+    expect(h.arcade.calls.some((c) => c.method === 'DELETE' && c.path.startsWith('/v1/admin/user_connections/'))).toBe(
+      true,
+    );
+    expect(h.slack.messages).toHaveLength(0);
+    expect(JSON.stringify(prompt.body)).not.toMatch(/Invalid Credentials|Insufficient Permission|ya29/);
+  });
+});

@@ -1,0 +1,231 @@
+import { ConfigError, loadConfig } from '../../../src/config';
+
+const BOT_TOKEN = 'xoxb-1111-2222-abcdefABCDEF0123';
+const SIGNING_SECRET = 'f00dfeed0123456789abcdef01234567';
+const APP_TOKEN = 'xapp-1-A0123-4567-0123456789abcdef';
+const API_KEY = 'arc_o1TestKey0123456789';
+
+const HTTP_ENV = {
+  SLACK_BOT_TOKEN: BOT_TOKEN,
+  SLACK_SIGNING_SECRET: SIGNING_SECRET,
+  ARCADE_API_KEY: API_KEY,
+};
+
+/** Runs loadConfig and returns the ConfigError it must throw. */
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('loadConfig accepted the settings');
+}
+
+describe('loadConfig', () => {
+  it('accepts a minimal HTTP-mode configuration and fills in every default', () => {
+    expect(loadConfig(HTTP_ENV)).toEqual({
+      slack: {
+        botToken: BOT_TOKEN,
+        apiUrl: 'https://slack.com/api/',
+        transport: { mode: 'http', signingSecret: SIGNING_SECRET, port: 3000 },
+      },
+      arcade: { apiKey: API_KEY, baseUrl: 'https://api.arcade.dev', userIdSource: 'slack' },
+      gmail: { apiUrl: 'https://gmail.googleapis.com/' },
+      consentTimeoutMs: 600_000,
+      logLevel: 'info',
+    });
+  });
+
+  it('uses Socket Mode when SLACK_APP_TOKEN is set, and then needs no signing secret', () => {
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_APP_TOKEN: APP_TOKEN,
+      ARCADE_API_KEY: API_KEY,
+    });
+    expect(config.slack.transport).toEqual({ mode: 'socket', appToken: APP_TOKEN, port: 3000 });
+  });
+
+  it('prefers Socket Mode when both an app token and a signing secret are set', () => {
+    const config = loadConfig({ ...HTTP_ENV, SLACK_APP_TOKEN: APP_TOKEN, PORT: '8081' });
+    expect(config.slack.transport).toEqual({ mode: 'socket', appToken: APP_TOKEN, port: 8081 });
+  });
+
+  it('reads every optional setting, trimming surrounding whitespace', () => {
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: `  ${BOT_TOKEN}\n`,
+      SLACK_SIGNING_SECRET: ` ${SIGNING_SECRET} `,
+      ARCADE_API_KEY: `\t${API_KEY}`,
+      PORT: ' 8080 ',
+      ARCADE_BASE_URL: 'http://127.0.0.1:9099',
+      SLACK_API_URL: 'http://127.0.0.1:9098/api/',
+      GMAIL_API_URL: 'http://127.0.0.1:9097/',
+      CONSENT_TIMEOUT_SECONDS: '45',
+      ARCADE_USER_ID_SOURCE: 'email',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toEqual({
+      slack: {
+        botToken: BOT_TOKEN,
+        apiUrl: 'http://127.0.0.1:9098/api/',
+        transport: { mode: 'http', signingSecret: SIGNING_SECRET, port: 8080 },
+      },
+      arcade: { apiKey: API_KEY, baseUrl: 'http://127.0.0.1:9099', userIdSource: 'email' },
+      gmail: { apiUrl: 'http://127.0.0.1:9097/' },
+      consentTimeoutMs: 45_000,
+      logLevel: 'debug',
+    });
+  });
+
+  it('reports every problem at once in one ConfigError that names each variable', () => {
+    const error = configError({ PORT: '99999', SLACK_API_URL: 'not a url', LOG_LEVEL: 'loud' });
+    expect(error).toBeInstanceOf(Error);
+    expect(error.code).toBe('config_invalid');
+    expect(error.name).toBe('ConfigError');
+    expect(error.problems).toHaveLength(6);
+    const named = [
+      'SLACK_BOT_TOKEN',
+      'SLACK_SIGNING_SECRET',
+      'ARCADE_API_KEY',
+      'PORT',
+      'SLACK_API_URL',
+      'LOG_LEVEL',
+    ];
+    for (const name of named) {
+      expect(error.problems.filter((problem) => problem.startsWith(`${name} `))).toHaveLength(1);
+      expect(error.message).toContain(name);
+    }
+    // One problem per line, so an operator reads a list.
+    expect(error.message.split('\n').filter((line) => line.startsWith('  - '))).toHaveLength(6);
+  });
+
+  it('names exactly the three required settings when the environment is empty', () => {
+    const { problems } = configError({});
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(/^SLACK_BOT_TOKEN is missing/);
+    expect(problems[1]).toMatch(/^SLACK_SIGNING_SECRET is missing/);
+    // The hint offers Socket Mode as the alternative to a signing secret.
+    expect(problems[1]).toContain('SLACK_APP_TOKEN');
+    expect(problems[2]).toMatch(/^ARCADE_API_KEY is missing/);
+  });
+
+  it.each([
+    ['SLACK_BOT_TOKEN', ''],
+    ['SLACK_BOT_TOKEN', '   '],
+    ['SLACK_SIGNING_SECRET', '\t\n'],
+    ['ARCADE_API_KEY', ' \r\n '],
+  ])('treats a whitespace-only %s (%j) as missing', (name, value) => {
+    const { problems } = configError({ ...HTTP_ENV, [name]: value });
+    expect(problems).toEqual([expect.stringMatching(new RegExp(`^${name} is missing`))]);
+  });
+
+  it('treats a whitespace-only SLACK_APP_TOKEN as unset (HTTP mode, signing secret required)', () => {
+    expect(loadConfig({ ...HTTP_ENV, SLACK_APP_TOKEN: '  ' }).slack.transport.mode).toBe('http');
+    const { problems } = configError({
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      ARCADE_API_KEY: API_KEY,
+      SLACK_APP_TOKEN: ' ',
+    });
+    expect(problems).toEqual([expect.stringMatching(/^SLACK_SIGNING_SECRET is missing/)]);
+  });
+
+  it('falls back to defaults for whitespace-only optional settings', () => {
+    const config = loadConfig({
+      ...HTTP_ENV,
+      PORT: ' ',
+      ARCADE_BASE_URL: '  ',
+      LOG_LEVEL: '\t',
+      CONSENT_TIMEOUT_SECONDS: ' ',
+    });
+    expect(config.slack.transport.port).toBe(3000);
+    expect(config.arcade.baseUrl).toBe('https://api.arcade.dev');
+    expect(config.logLevel).toBe('info');
+    expect(config.consentTimeoutMs).toBe(600_000);
+  });
+
+  describe('tokens with the wrong prefix', () => {
+    it('names SLACK_BOT_TOKEN and the expected prefix for a user token, without echoing it', () => {
+      const userToken = 'xoxp-9999-8888-7777-SuperSecretUserTokenValue';
+      const error = configError({ ...HTTP_ENV, SLACK_BOT_TOKEN: userToken });
+      expect(error.problems).toEqual([expect.stringContaining('SLACK_BOT_TOKEN')]);
+      expect(error.problems[0]).toContain('xoxb-');
+      expect(error.message).not.toContain(userToken);
+      expect(error.message).not.toContain('SuperSecretUserTokenValue');
+    });
+
+    it('names SLACK_APP_TOKEN and the expected prefix, without echoing it', () => {
+      const wrong = 'xoxb-5555-AppTokenPastedInTheWrongPlace';
+      const error = configError({ ...HTTP_ENV, SLACK_APP_TOKEN: wrong });
+      expect(error.problems).toEqual([expect.stringContaining('SLACK_APP_TOKEN')]);
+      expect(error.problems[0]).toContain('xapp-');
+      expect(error.message).not.toContain(wrong);
+    });
+
+    it('never puts any secret value into the message, even among other problems', () => {
+      const secrets = [
+        'xoxa-2-LeakyLegacyToken',
+        'xoxb-OtherTokenInAppSlot',
+        'sign-secret-0123456789',
+        'arc_key_0123456789',
+      ];
+      const error = configError({
+        SLACK_BOT_TOKEN: secrets[0],
+        SLACK_APP_TOKEN: secrets[1],
+        SLACK_SIGNING_SECRET: secrets[2],
+        ARCADE_API_KEY: secrets[3],
+        PORT: 'eighty',
+      });
+      expect(error.problems).toHaveLength(3);
+      for (const secret of secrets) expect(error.message).not.toContain(secret);
+    });
+  });
+
+  describe('numbers', () => {
+    it.each(['-1', '65536', '99999', 'abc', '80.5', '3000abc'])('rejects PORT=%j', (port) => {
+      const { problems, message } = configError({ ...HTTP_ENV, PORT: port });
+      expect(problems).toEqual([expect.stringMatching(/^PORT must be a whole number from 0 to 65535/)]);
+      expect(message).toContain(`"${port}"`);
+    });
+
+    it.each(['0', '65535', '443'])('accepts PORT=%s', (port) => {
+      expect(loadConfig({ ...HTTP_ENV, PORT: port }).slack.transport.port).toBe(Number(port));
+    });
+
+    it.each(['0', '29', '1801', '86400', 'ten', '60.5'])('rejects CONSENT_TIMEOUT_SECONDS=%j', (seconds) => {
+      const { problems } = configError({ ...HTTP_ENV, CONSENT_TIMEOUT_SECONDS: seconds });
+      expect(problems).toEqual([
+        expect.stringMatching(/^CONSENT_TIMEOUT_SECONDS must be a whole number from 30 to 1800/),
+      ]);
+    });
+
+    it.each([
+      ['30', 30_000],
+      ['1800', 1_800_000],
+    ])('accepts CONSENT_TIMEOUT_SECONDS=%s at the edge of its range', (seconds, ms) => {
+      expect(loadConfig({ ...HTTP_ENV, CONSENT_TIMEOUT_SECONDS: seconds }).consentTimeoutMs).toBe(ms);
+    });
+  });
+
+  describe('URLs', () => {
+    it.each([
+      ['ARCADE_BASE_URL', 'api.arcade.dev'],
+      ['SLACK_API_URL', 'not a url'],
+      ['GMAIL_API_URL', 'ftp://gmail.googleapis.com/'],
+      ['GMAIL_API_URL', 'file:///etc/passwd'],
+    ])('rejects %s=%j', (name, value) => {
+      const { problems } = configError({ ...HTTP_ENV, [name]: value });
+      expect(problems).toEqual([expect.stringMatching(new RegExp(`^${name} must be an http\\(s\\) URL`))]);
+    });
+  });
+
+  describe('choices', () => {
+    it.each([
+      ['ARCADE_USER_ID_SOURCE', 'ldap'],
+      ['LOG_LEVEL', 'verbose'],
+    ])('rejects %s=%j and lists the allowed values', (name, value) => {
+      const { problems } = configError({ ...HTTP_ENV, [name]: value });
+      expect(problems).toEqual([expect.stringMatching(new RegExp(`^${name} must be one of `))]);
+      expect(problems[0]).toContain(value);
+    });
+  });
+});
