@@ -2,8 +2,8 @@ import type { InboxRequest } from './inbox';
 
 /** `/inbox` with no count shows this many messages. */
 export const DEFAULT_COUNT = 10;
-/** The most one summary shows: beyond it Slack's 50-block cap and a channel's patience run out. */
-export const MAX_COUNT = 50;
+/** The most one summary shows: about what fits in one Slack message (~12k characters of blocks) with previews. */
+export const MAX_COUNT = 25;
 /** Longer than any real Gmail search; stops a pasted wall of text from reaching Gmail. */
 export const MAX_QUERY_LENGTH = 500;
 
@@ -32,7 +32,7 @@ export function parseInboxCommand(rawText: string): ParsedCommand {
     if (count < 1 || count > MAX_COUNT) {
       return {
         kind: 'invalid',
-        problem: `The count must be from 1 to ${MAX_COUNT}; you asked for ${first}.`,
+        problem: `The count must be from 1 to ${MAX_COUNT}; you asked for ${first.length > 12 ? `${first.slice(0, 12)}…` : first}.`,
       };
     }
     query = rest.join(' ');

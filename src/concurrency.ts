@@ -22,6 +22,7 @@ export async function mapWithConcurrency<T, R>(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+  const workers = Math.min(Math.max(1, Math.floor(limit) || 1), items.length);
+  await Promise.all(Array.from({ length: workers }, worker));
   return results;
 }

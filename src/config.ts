@@ -78,7 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const integer = (name: string, fallback: number, min: number, max: number): number => {
     const raw = read(name);
     if (raw === undefined) return fallback;
-    const value = Number(raw);
+    // Digits only: Number() would also take "0x1F90" or "1e3".
+    const value = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
     if (!Number.isInteger(value) || value < min || value > max) {
       problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
       return fallback;

@@ -87,10 +87,20 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
   ): Promise<void> {
     try {
       switch (outcome.kind) {
-        case 'granted':
-          await command.replies.showPrivately(connectedMessage(), { replace: true });
-          await summarize(command, arcadeUserId, outcome.grant);
+        case 'granted': {
+          // The "Connected" update and the Gmail reads do not depend on each other: run them together.
+          const connected = command.replies
+            .showPrivately(connectedMessage(), { replace: true })
+            .catch((error: unknown) =>
+              logger.warn('could not mark the Connect prompt as connected:', describeError(error)),
+            );
+          try {
+            await summarize(command, arcadeUserId, outcome.grant);
+          } finally {
+            await connected;
+          }
           return;
+        }
         case 'failed':
           await command.replies.showPrivately(consentFailedMessage(), { replace: true });
           return;

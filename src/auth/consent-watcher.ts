@@ -38,6 +38,8 @@ export interface ConsentWatcherOptions {
   timeoutMs: number;
   /** Backoff after a failed status call: first delay, doubled up to the cap. */
   retryDelayMs?: { first: number; max: number };
+  /** Least time between two status calls, whatever the server does with `wait`. */
+  minPollIntervalMs?: number;
   now?: () => number;
 }
 
@@ -52,6 +54,7 @@ interface Watch {
 export function createConsentWatcher(options: ConsentWatcherOptions): ConsentWatcher {
   const { access, logger, timeoutMs } = options;
   const retryDelay = options.retryDelayMs ?? { first: 1000, max: 30_000 };
+  const minPollIntervalMs = options.minPollIntervalMs ?? 1000;
   const now = options.now ?? Date.now;
   const watches = new Map<string, Watch>();
   let stopping = false;
@@ -62,6 +65,8 @@ export function createConsentWatcher(options: ConsentWatcherOptions): ConsentWat
     while (!signal.aborted) {
       const remainingMs = deadline - now();
       if (remainingMs <= 0) return { kind: 'expired' };
+      const polledAt = now();
+      let pauseMs: number;
       try {
         const status = await access.checkConsent(authId, {
           waitSeconds: Math.ceil(remainingMs / 1000),
@@ -71,21 +76,26 @@ export function createConsentWatcher(options: ConsentWatcherOptions): ConsentWat
         if (status.kind === 'granted') return status;
         if (status.kind === 'failed') return { kind: 'failed' };
         if (status.kind === 'unknown') return { kind: 'expired' };
+        // A server that answers `pending` without holding the long-poll must not turn this into a hot loop.
+        pauseMs = minPollIntervalMs - (now() - polledAt);
       } catch (error) {
         if (signal.aborted) break;
+        if (isPermanent(error)) return { kind: 'error', error };
         failures += 1;
-        const delay = Math.min(
-          retryDelay.max,
-          retryDelay.first * 2 ** (failures - 1),
-          Math.max(0, deadline - now()),
+        const requested = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+        pauseMs = Math.max(
+          typeof requested === 'number' ? requested * 1000 : 0,
+          Math.min(retryDelay.max, retryDelay.first * 2 ** (failures - 1)),
         );
         logger.warn(
-          `consent status check failed (attempt ${failures}); retrying in ${delay} ms:`,
+          `consent status check failed (attempt ${failures}); retrying in ${pauseMs} ms:`,
           describeError(error),
         );
-        if (isPermanent(error)) return { kind: 'error', error };
+      }
+      pauseMs = Math.min(pauseMs, Math.max(0, deadline - now()));
+      if (pauseMs > 0) {
         try {
-          await sleep(delay, undefined, { signal });
+          await sleep(pauseMs, undefined, { signal });
         } catch {
           break;
         }

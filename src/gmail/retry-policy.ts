@@ -97,7 +97,8 @@ export function requestedDelayMs(call: FailedCall, now: number = Date.now()): nu
   const header = call.retryAfter?.trim();
   if (header) {
     if (/^\d+(\.\d+)?$/.test(header)) return Number(header) * 1000;
-    const at = Date.parse(header);
+    // An HTTP date has a weekday and month name; anything else (e.g. "-1") is not a hint.
+    const at = /[a-z]{3}/i.test(header) ? Date.parse(header) : Number.NaN;
     if (!Number.isNaN(at)) return Math.max(0, at - now);
   }
   const match = call.message?.match(/Retry after (\d{4}-\d{2}-\d{2}T[\d:.]+Z)/i);

@@ -6,10 +6,11 @@ import type { InboxMessage } from '../inbox';
 export const METADATA_HEADERS = ['From', 'Subject', 'Message-ID'];
 
 /**
- * Characters Gmail leaves in snippets as invisible preheader padding (zero-width spaces and
- * joiners, the combining grapheme joiner, soft hyphens, BOM), which would only take up room.
+ * Characters Gmail leaves in snippets as invisible preheader padding (zero-width space and
+ * non-joiner, the combining grapheme joiner, soft hyphens, word joiner, BOM), which would only
+ * take up room. U+200D (zero-width joiner) stays: it glues emoji such as 👩‍💻 together.
  */
-const PADDING = /\u00ad|\u034f|[\u200b-\u200d]|\u2060|\ufeff/g;
+const PADDING = /\u00ad|\u034f|\u200b|\u200c|\u2060|\ufeff/g;
 
 /** Gmail sends snippets HTML-entity-escaped (`&#39;`, `&amp;`); this yields the plain text. */
 export function decodeSnippet(snippet: string | null | undefined): string {

@@ -19,8 +19,12 @@ function problemOf(text: string): string {
 }
 
 describe('parseInboxCommand', () => {
-  it('exports the documented limits', () => {
-    expect([DEFAULT_COUNT, MAX_COUNT, MAX_QUERY_LENGTH]).toEqual([10, 50, 500]);
+  it('exports limits that fit each other and Slack', () => {
+    expect(DEFAULT_COUNT).toBe(10);
+    expect(MAX_QUERY_LENGTH).toBe(500);
+    // Slack allows 50 blocks in a message.
+    expect(MAX_COUNT).toBeGreaterThanOrEqual(DEFAULT_COUNT);
+    expect(MAX_COUNT).toBeLessThanOrEqual(50);
   });
 
   it.each(['', '   ', '\t\n'])('gives the default summary for empty text %j', (text) => {
@@ -42,7 +46,7 @@ describe('parseInboxCommand', () => {
   it.each([
     ['25', summary(25)],
     ['1', summary(1)],
-    ['50', summary(50)],
+    [String(MAX_COUNT), summary(MAX_COUNT)],
     ['007', summary(7)],
   ])('reads %j as a count', (text, expected) => {
     expect(parseInboxCommand(text)).toStrictEqual(expected);
@@ -64,14 +68,17 @@ describe('parseInboxCommand', () => {
     expect(parseInboxCommand(text)).toEqual(summary(10, query));
   });
 
-  it.each(['0', '00', '51', '999999999999'])('rejects the count %j with the allowed range', (text) => {
-    const problem = problemOf(text);
-    expect(problem).toContain(`from 1 to ${MAX_COUNT}`);
-    expect(problem).toContain(text);
-  });
+  it.each(['0', '00', String(MAX_COUNT + 1), '51', '999999999999'])(
+    'rejects the count %j with the allowed range',
+    (text) => {
+      const problem = problemOf(text);
+      expect(problem).toContain(`from 1 to ${MAX_COUNT}`);
+      expect(problem).toContain(text);
+    },
+  );
 
   it('rejects an out-of-range count even when a search follows', () => {
-    expect(problemOf('0 is:unread')).toContain('from 1 to 50');
+    expect(problemOf('0 is:unread')).toContain(`from 1 to ${MAX_COUNT}`);
   });
 
   it('trims leading and trailing whitespace around the count and the search', () => {
@@ -85,6 +92,10 @@ describe('parseInboxCommand', () => {
     );
     expect(parseInboxCommand('\u001b[31m')).toEqual(summary(10, '[31m'));
     expect(parseInboxCommand('\u0000\u001f\u007f')).toStrictEqual(summary(10));
+  });
+
+  it('treats C1 control characters (U+0080 to U+009F) like the others', () => {
+    expect(parseInboxCommand('is:unread\u0085from:alice\u009b')).toEqual(summary(10, 'is:unread from:alice'));
   });
 
   it('accepts a search of exactly the maximum length', () => {

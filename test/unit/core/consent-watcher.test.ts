@@ -69,6 +69,7 @@ describe('createConsentWatcher', () => {
       logger: logs.logger,
       timeoutMs: 60_000,
       retryDelayMs: { first: 1, max: 5 },
+      minPollIntervalMs: 1,
       ...overrides,
     });
     return watcher;
@@ -165,6 +166,18 @@ describe('createConsentWatcher', () => {
     await flush();
     expect(calls).toHaveLength(1);
     expect(w.pending).toBe(0);
+  });
+
+  it('keeps a minimum interval between polls when Arcade answers pending without waiting', async () => {
+    const { access, calls } = fakeAccess({ answer: (call) => call.reply.resolve(PENDING) });
+    const w = start(access, { timeoutMs: 200, minPollIntervalMs: 50 });
+    const alice = recorder();
+    w.watch('slack:T1:U1', 'ac_1', alice.waiter);
+    await waitFor(() => alice.outcomes.length === 1, { intervalMs: 2 });
+    expect(alice.outcomes).toEqual([{ kind: 'expired' }]);
+    // 200 ms at one poll per 50 ms is about 4 polls; an unthrottled loop would make thousands.
+    expect(calls.length).toBeGreaterThanOrEqual(2);
+    expect(calls.length).toBeLessThanOrEqual(6);
   });
 
   it('reports a flow Arcade no longer knows as expired', async () => {
