@@ -1,6 +1,7 @@
 import { bootApp, type Harness, SIGNING_SECRET } from '../support/boot-app';
 import { makeMessages } from '../support/mail-fixtures';
 import { blockActionsPayload, postInteraction } from '../support/slack-requests';
+import { messageLinks } from '../support/summary-reader';
 import { waitFor } from '../support/wait-for';
 
 const ALICE = 'slack:T0001:U0001';
@@ -47,7 +48,7 @@ describe('first-time consent', () => {
     h.arcade.completeFlow(ALICE, { token: TOKEN, email: 'alice@example.com' });
 
     const summary = await waitFor(() => h.slack.messages.find((m) => m.channel === 'C0001'));
-    expect((summary.blocks ?? []).filter((b) => b.accessory?.type === 'button')).toHaveLength(5);
+    expect(messageLinks(summary.blocks)).toHaveLength(5);
     const replies = privateReplies(h, responseUrl);
     expect(replies[1]?.body).toMatchObject({ replace_original: true });
     expect(replies[1]?.body.text).toMatch(/connected/i);
@@ -93,8 +94,7 @@ describe('first-time consent', () => {
 
     await waitFor(() => h.slack.messages.length === 3);
     const buttonsIn = (channel: string) =>
-      (h.slack.messages.find((m) => m.channel === channel)?.blocks ?? []).filter((b) => b.accessory?.type === 'button')
-        .length;
+      messageLinks(h.slack.messages.find((m) => m.channel === channel)?.blocks).length;
     expect(buttonsIn('C0001')).toBe(2);
     expect(buttonsIn('C0002')).toBe(3);
     expect(buttonsIn('C0003')).toBeLessThanOrEqual(4);

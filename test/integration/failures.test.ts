@@ -1,5 +1,6 @@
 import { bootApp, type Harness } from '../support/boot-app';
 import { makeMessages } from '../support/mail-fixtures';
+import { messageLinks } from '../support/summary-reader';
 import { waitFor } from '../support/wait-for';
 
 const ALICE = 'slack:T0001:U0001';
@@ -39,7 +40,7 @@ describe('failures a person can hit', () => {
     h.gmail.failNext('get', { status: 403, reason: 'userRateLimitExceeded' }, 2);
     await h.command();
     const posted = await waitFor(() => h.slack.messages[0]);
-    expect((posted.blocks ?? []).filter((b) => b.accessory?.type === 'button')).toHaveLength(5);
+    expect(messageLinks(posted.blocks)).toHaveLength(5);
   });
 
   it('tells the person when to come back when Gmail asks for a long wait', async () => {

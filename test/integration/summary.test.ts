@@ -1,5 +1,6 @@
 import { bootApp, type Harness } from '../support/boot-app';
 import { hostileMessage, makeMessages } from '../support/mail-fixtures';
+import { messageLinks } from '../support/summary-reader';
 import { waitFor } from '../support/wait-for';
 
 /** Arcade user id of the default stand-in person (team T0001, user U0001). */
@@ -23,9 +24,9 @@ describe('/inbox for a person already connected to Gmail', () => {
     expect(response.body).toBe('');
     const posted = await waitFor(() => h.slack.messages.find((m) => m.channel === 'C0001'));
     expect(posted.text).toContain('<@U0001>');
-    const sections = (posted.blocks ?? []).filter((b) => b.accessory?.type === 'button');
-    expect(sections).toHaveLength(10);
-    expect(sections[0].accessory.url).toContain('authuser=alice%40example.com');
+    const links = messageLinks(posted.blocks);
+    expect(links).toHaveLength(10);
+    expect(links[0]).toContain('authuser=alice%40example.com');
 
     // What crossed the wire to Gmail: one list of the INBOX label, ten metadata-only gets, nothing else.
     const lists = h.gmail.calls.filter((c) => c.path.endsWith('/messages'));
@@ -96,8 +97,7 @@ describe('/inbox for a person already connected to Gmail', () => {
     h.gmail.deleteAfterList(messages[1]?.id ?? '');
     await h.command();
     const posted = await waitFor(() => h.slack.messages[0]);
-    const buttons = (posted.blocks ?? []).filter((b) => b.accessory?.type === 'button');
-    expect(buttons).toHaveLength(4);
+    expect(messageLinks(posted.blocks)).toHaveLength(4);
     expect(JSON.stringify(posted.blocks)).toMatch(/1 message.*(deleted|vanished|no longer)/i);
   });
 });
