@@ -13,11 +13,11 @@ const FIRST_ACCOUNT = `${GMAIL}u/0/`;
 const INBOX_FALLBACK = `${FIRST_ACCOUNT}#inbox`;
 
 /**
- * "Open in Gmail" for one message. The `#search/rfc822msgid:` form opens from a cold click;
+ * The link to one message. The `#search/rfc822msgid:` form opens from a cold click;
  * `#all/<threadId>` is reported to resolve only in an already-loaded Gmail tab, so it is the
- * fallback for messages without a Message-ID or whose link would exceed `maxLength` (a button's
- * url takes at most 3000 characters). Never longer than `maxLength`, unless that is below 39: the
- * length of the bare inbox link, the last resort.
+ * fallback for messages without a Message-ID or whose link would exceed `maxLength` (by default a
+ * button's cap, 3000; a summary passes far less, as every link eats its size budget). Never longer
+ * than `maxLength`, unless that is below 39: the length of the bare inbox link, the last resort.
  */
 export function gmailMessageUrl(message: InboxMessage, account?: string, maxLength = MAX_BUTTON_URL): string {
   const msgid = bareMessageId(message.rfc822MessageId ?? '');

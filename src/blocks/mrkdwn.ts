@@ -80,3 +80,28 @@ export function toWellFormed(text: string): string {
 export function oneLine(text: string): string {
   return toWellFormed(text).replace(INVISIBLE, '').replace(BREAKING, ' ').trim();
 }
+
+/** What stands in for `|` in a link label: U+00A6 BROKEN BAR (Latin-1, so every client can draw it). */
+const LABEL_BAR = '\u00A6';
+
+/**
+ * Email text as the label of a `<url|label>` link we write: cut to `max` escaped characters and
+ * escaped, with every `|` turned into `¦`. Escaping already stops the label from ending the link or
+ * opening another one (`>`, `<`); no `|` means the only separator in the link is ours, so no parser
+ * can read part of the label as a target.
+ */
+export function escapeLinkLabel(text: string, max: number): string {
+  return escapeTruncated(text.replace(/\|/g, LABEL_BAR), max);
+}
+
+/** What stands in for each backtick of a run of three or more: U+02CB MODIFIER LETTER GRAVE ACCENT. */
+const FENCE_TICK = '\u02CB';
+
+/**
+ * Turns every run of three or more backticks into look-alikes. A ``` fence, unlike `*` or `_`,
+ * spans lines, so one in an email could turn the rest of a section (other messages, their links)
+ * into a code block. Single and double backticks stay: they cannot leave their line. Same length.
+ */
+export function breakCodeFences(text: string): string {
+  return text.replace(/`{3,}/g, (run) => FENCE_TICK.repeat(run.length));
+}

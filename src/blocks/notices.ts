@@ -1,4 +1,4 @@
-import type { KnownBlock } from '@slack/types';
+import type { types } from '@slack/bolt';
 import { DEFAULT_COUNT, MAX_COUNT } from '../command-args';
 import {
   ArcadeKeyRejectedError,
@@ -11,6 +11,8 @@ import {
 } from '../errors';
 import { escapeMrkdwn } from './mrkdwn';
 
+type KnownBlock = types.KnownBlock;
+
 /**
  * Every private notice a person can get: help, the Connect prompt, consent outcomes and failures.
  * Each says what happened and what to do next. Pure: (inputs) → message.
@@ -21,6 +23,9 @@ export interface SlackMessage {
   text: string;
   blocks?: KnownBlock[];
 }
+
+/** The Connect Gmail link button's action id; the listener acks its clicks. */
+export const CONNECT_GMAIL_ACTION = 'connect_gmail';
 
 const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
@@ -64,7 +69,7 @@ export function connectPrompt(url: string, reason: ConnectReason, timeoutMs: num
         elements: [
           {
             type: 'button',
-            action_id: 'connect_gmail',
+            action_id: CONNECT_GMAIL_ACTION,
             style: 'primary',
             text: { type: 'plain_text', text: 'Connect Gmail' },
             url,

@@ -8,8 +8,8 @@ import type { types } from '@slack/bolt';
 import type { Inbox, InboxMessage } from '../inbox';
 import { parseFrom } from './from-header';
 import { gmailInboxUrl, gmailMessageUrl, gmailSearchUrl } from './gmail-link';
-import { MAX_BLOCKS, MAX_BLOCKS_JSON } from './limits';
-import { escapeMrkdwn, escapeTruncated, oneLine } from './mrkdwn';
+import { MAX_BLOCKS_JSON, MAX_SECTION_TEXT } from './limits';
+import { breakCodeFences, escapeLinkLabel, escapeMrkdwn, escapeTruncated, oneLine } from './mrkdwn';
 import { slackDate } from './slack-date';
 
 type KnownBlock = types.KnownBlock;
@@ -22,43 +22,45 @@ export interface RenderedInbox {
   blocks: KnownBlock[];
 }
 
-/** Every "Open in Gmail" button's `action_id` starts with this; the app must ack their clicks. */
-export const OPEN_IN_GMAIL_ACTION_PREFIX = 'open_in_gmail_';
-
-/** Matches the `action_id` of every "Open in Gmail" button, for `app.action(...)`. */
-export const OPEN_IN_GMAIL_ACTION_ID = /^open_in_gmail_\d+$/;
-
 /** Escaped-character budgets for one message's text; later tiers trade detail for room. */
 interface Budget {
   subject: number;
   name: number;
   address: number;
   snippet: number;
+  /** The longest message link; a longer Message-ID search falls back to the thread link. */
+  url: number;
 }
 
 /**
  * Tried in order; the first under which every message fits wins. Under the last, messages that do
- * not fit are dropped from the end. A message block with a Message-ID link costs ~420 JSON
- * characters before any email text, so 12k holds about 13 messages at the first tier and about 21
- * ordinary ones at the last: more messages with less text beats fewer with more.
+ * not fit are dropped from the end. A message costs ~270 JSON characters before any email text (its
+ * link ~125, date token ~70, unread mark 20, line breaks), so 12k holds 25 ordinary messages with
+ * their whole ~100-character snippets at the first tier, and 25 with maximal hostile text at the
+ * one with 40-character snippets: more messages with less text beats fewer with more. Links longer
+ * than a tier's `url` (only absurd Message-IDs make them) fall back to the shorter thread link.
  */
 const BUDGETS: readonly Budget[] = [
-  { subject: 150, name: 50, address: 50, snippet: 200 },
-  { subject: 100, name: 40, address: 50, snippet: 80 },
-  { subject: 70, name: 30, address: 40, snippet: 0 },
+  { subject: 150, name: 50, address: 60, snippet: 200, url: 500 },
+  { subject: 120, name: 40, address: 50, snippet: 140, url: 500 },
+  { subject: 100, name: 40, address: 50, snippet: 100, url: 400 },
+  { subject: 80, name: 30, address: 40, snippet: 80, url: 300 },
+  { subject: 70, name: 30, address: 40, snippet: 60, url: 250 },
+  { subject: 70, name: 25, address: 40, snippet: 40, url: 250 },
+  { subject: 60, name: 25, address: 40, snippet: 0, url: 200 },
 ];
 
-/** All blocks but two: one for the intro, one for the footer. */
-const MAX_MESSAGE_BLOCKS = MAX_BLOCKS - 2;
+/** Messages considered at all: twice the most a person can ask for. Bounds the work for any input. */
+const MAX_SHOWN = 50;
 const QUERY_BUDGET = 200;
 const ACCOUNT_BUDGET = 100;
-/** Message-IDs are well under this; a longer one costs the summary room, so its link falls back. */
-const MESSAGE_URL_BUDGET = 500;
 const FOOTER_URL_BUDGET = 1000;
-/** Gmail ids are 16 hex digits; a `value` far longer would only eat the size budget. */
-const MAX_VALUE_LENGTH = 256;
 const UNREAD_MARK = ':large_blue_circle: ';
 const SCAN_LIMIT = 4000;
+/** Between two messages in one section: email text is one line each, so a blank line is unambiguous. */
+const MESSAGE_SEPARATOR = '\n\n';
+/** `JSON.stringify` of a section block around an empty text. */
+const SECTION_JSON_OVERHEAD = JSON.stringify(section('')).length;
 
 /**
  * Renders a summary of `inbox` for the person `requesterId` (a Slack user id, or a TypeError),
@@ -76,20 +78,23 @@ export function renderInbox(inbox: Inbox, options: { requesterId: string }): Ren
   };
   if (inbox.messages.length === 0) return renderEmpty(context);
 
-  const candidates = inbox.messages.slice(0, MAX_MESSAGE_BLOCKS);
+  const candidates = inbox.messages.slice(0, MAX_SHOWN);
   const views = candidates.map((m) => viewOf(m, inbox.account));
   for (const [tier, budget] of BUDGETS.entries()) {
-    const blocks = views.map((view, i) => messageBlock(view, i, budget));
-    const sizes = blocks.map((b) => JSON.stringify(b).length);
-    const fits = (shown: number) => totalJsonLength(context, candidates, shown, sizes) <= MAX_BLOCKS_JSON;
-    if (tier < BUDGETS.length - 1 && !fits(blocks.length)) continue;
-    let shown = blocks.length;
-    while (shown > 0 && !fits(shown)) shown -= 1;
+    const entries = views.map((view) => measured(messageText(view, budget)));
+    const fits = (shown: number) =>
+      totalJsonLength(context, candidates.slice(0, shown), entries.slice(0, shown)) <= MAX_BLOCKS_JSON;
+    if (tier < BUDGETS.length - 1 && !fits(entries.length)) continue;
+    let shown = entries.length;
+    while (shown > 1 && !fits(shown)) shown -= 1;
     const shownMessages = candidates.slice(0, shown);
+    const sections = packSections(entries.slice(0, shown)).map((group) =>
+      section(group.map((entry) => entry.text).join(MESSAGE_SEPARATOR)),
+    );
     const footer = footerBlock(context, context.total - shown);
     return {
       text: fallbackText(context, shownMessages),
-      blocks: [introBlock(context, shownMessages), ...blocks.slice(0, shown), ...(footer ? [footer] : [])],
+      blocks: [introBlock(context, shownMessages), ...sections, ...(footer ? [footer] : [])],
     };
   }
   throw new Error('unreachable: the last budget tier always returns');
@@ -109,17 +114,51 @@ interface Context {
   total: number;
 }
 
-/** `JSON.stringify(blocks).length` for intro + the first `shown` messages + footer, without building it. */
-function totalJsonLength(
-  context: Context,
-  candidates: InboxMessage[],
-  shown: number,
-  sizes: number[],
-): number {
-  const footer = footerBlock(context, context.total - shown);
+/** One message's mrkdwn, with the two lengths that matter: Slack's (section cap) and JSON's (total cap). */
+interface Entry {
+  text: string;
+  json: number;
+}
+
+function measured(text: string): Entry {
+  return { text, json: JSON.stringify(text).length - 2 };
+}
+
+const SEPARATOR_JSON = measured(MESSAGE_SEPARATOR).json;
+
+/**
+ * Consecutive messages, as many to a section as its text cap allows: one block per message would
+ * spend ~70 JSON characters each on block framing. Greedy, so the packing of the first n messages
+ * is a prefix of the packing of all. Every message fits a section alone: the largest budget tier
+ * allows about 1,100 characters.
+ */
+function packSections(entries: readonly Entry[]): Entry[][] {
+  const groups: Entry[][] = [];
+  let current: Entry[] = [];
+  let length = 0;
+  for (const entry of entries) {
+    if (current.length > 0 && length + MESSAGE_SEPARATOR.length + entry.text.length > MAX_SECTION_TEXT) {
+      groups.push(current);
+      current = [];
+    }
+    length = current.length === 0 ? entry.text.length : length + MESSAGE_SEPARATOR.length + entry.text.length;
+    current.push(entry);
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+/** `JSON.stringify(blocks).length` for intro + `shown` packed into sections + footer, not building it. */
+function totalJsonLength(context: Context, shown: InboxMessage[], entries: readonly Entry[]): number {
+  const footer = footerBlock(context, context.total - shown.length);
   const lengths = [
-    JSON.stringify(introBlock(context, candidates.slice(0, shown))).length,
-    ...sizes.slice(0, shown),
+    JSON.stringify(introBlock(context, shown)).length,
+    ...packSections(entries).map(
+      (group) =>
+        SECTION_JSON_OVERHEAD +
+        group.reduce((sum, entry) => sum + entry.json, 0) +
+        SEPARATOR_JSON * (group.length - 1),
+    ),
     ...(footer ? [JSON.stringify(footer).length] : []),
   ];
   // `[` + items joined by `,` + `]`
@@ -165,7 +204,7 @@ function fallbackText(context: Context, shown: InboxMessage[]): string {
   return `${headline(context, shown.length)}${search} (${unreadText(shown)})`;
 }
 
-/** What a message block shows, normalised once and cut per budget tier. */
+/** What a message shows, normalised once and cut per budget tier. */
 interface MessageView {
   unread: boolean;
   subject: string;
@@ -173,8 +212,8 @@ interface MessageView {
   name: string;
   address: string;
   date: string;
-  url: string;
-  id: string;
+  /** The message link under a budget's `url` length. */
+  url: (maxLength: number) => string;
 }
 
 function viewOf(message: InboxMessage, account: string | undefined): MessageView {
@@ -189,37 +228,46 @@ function viewOf(message: InboxMessage, account: string | undefined): MessageView
     name: shownName.toLowerCase() === shownAddress.toLowerCase() ? '' : shownName,
     address: shownAddress,
     date: slackDate(message.receivedAt),
-    url: gmailMessageUrl(message, account, MESSAGE_URL_BUDGET),
-    id: message.id.length <= MAX_VALUE_LENGTH ? message.id : '',
+    url: (maxLength) => gmailMessageUrl(message, account, maxLength),
   };
 }
 
 /**
- * One line of visible text from at most SCAN_LIMIT raw characters: no budget shows more than a
- * few hundred, and hostile megabyte headers should cost no more than ordinary ones.
+ * One line of visible text from at most SCAN_LIMIT raw characters (no budget shows more than a few
+ * hundred, and hostile megabyte headers should cost no more than ordinary ones), with no code fence
+ * that could reach into the next message of a section.
  */
 function clean(text: string): string {
-  return oneLine(text.slice(0, SCAN_LIMIT));
+  return breakCodeFences(oneLine(text.slice(0, SCAN_LIMIT)));
 }
 
-function messageBlock(view: MessageView, index: number, budget: Budget): SectionBlock {
-  const subject = escapeTruncated(view.subject, budget.subject);
+/**
+ * A message in two or three lines; the subject is the link into Gmail:
+ * ```
+ * :large_blue_circle: *<https://mail.google.com/…|Subject>*
+ * Name &lt;address&gt; · <!date^…|…>
+ * Snippet
+ * ```
+ */
+function messageText(view: MessageView, budget: Budget): string {
+  const subject = escapeLinkLabel(view.subject, budget.subject);
+  const url = view.url(budget.url);
+  const title = subject ? `*${link(url, subject)}*` : `_${link(url, '(no subject)')}_`;
   const snippet = budget.snippet > 0 ? escapeTruncated(view.snippet, budget.snippet) : '';
-  const lines = [
-    `${view.unread ? UNREAD_MARK : ''}${subject ? `*${subject}*` : '_(no subject)_'}`,
+  return [
+    `${view.unread ? UNREAD_MARK : ''}${title}`,
     `${sender(view, budget)} · ${view.date}`,
     ...(snippet ? [snippet] : []),
-  ];
-  return {
-    ...section(lines.join('\n')),
-    accessory: {
-      type: 'button',
-      text: { type: 'plain_text', text: 'Open in Gmail' },
-      action_id: `${OPEN_IN_GMAIL_ACTION_PREFIX}${index}`,
-      url: view.url,
-      ...(view.id ? { value: view.id } : {}),
-    },
-  };
+  ].join('\n');
+}
+
+/**
+ * `<url|label>` for one of our own URLs (every variable part is percent-encoded, so it holds no `|`,
+ * `<`, `>` or `&`; made safe again here should that ever change) and a label from `escapeLinkLabel`.
+ * https://docs.slack.dev/messaging/formatting-message-text#linking-urls
+ */
+function link(url: string, label: string): string {
+  return `<${escapeMrkdwn(url.replace(/\|/g, '%7C'))}|${label}>`;
 }
 
 /** Name and address both: a display name alone is how a stranger impersonates someone. */

@@ -65,13 +65,9 @@ describe('first-time consent', () => {
       SIGNING_SECRET,
       blockActionsPayload({ actionId: 'connect_gmail', url: 'https://arcade.example/consent' }),
     );
+    // Without a listener Bolt would answer 404 only after 3 s.
     expect(response.status).toBe(200);
-    const open = await postInteraction(
-      h.eventsUrl,
-      SIGNING_SECRET,
-      blockActionsPayload({ actionId: 'open_in_gmail_3', url: 'https://mail.google.com/mail/' }),
-    );
-    expect(open.status).toBe(200);
+    expect(response.elapsedMs).toBeLessThan(1000);
   });
 
   it('serves three commands during one pending consent with one watcher, and answers each of them', async () => {
@@ -168,7 +164,10 @@ describe('a token Gmail refuses', () => {
   afterEach(() => h.stop());
 
   it.each([
-    ['revoked (401)', (hh: Harness) => hh.gmail.addMailbox('ya29.other', { email: 'x@example.com', messages: [] })],
+    [
+      'revoked (401)',
+      (hh: Harness) => hh.gmail.addMailbox('ya29.other', { email: 'x@example.com', messages: [] }),
+    ],
     ['missing the scope (403)', (hh: Harness) => hh.gmail.insufficientScope.add('ya29.stale')],
   ])('%s leads to a fresh private Connect link, not an error dump', async (_case, arrange) => {
     h = await bootApp();
@@ -182,9 +181,9 @@ describe('a token Gmail refuses', () => {
     expect(JSON.stringify(prompt.body)).toMatch(/no longer accepts/);
     expect(connectButtonUrl(prompt.body)).toBe(h.arcade.pendingFlow(ALICE)?.url);
     // The dead grant was removed in Arcade so that consent starts afresh.
-    expect(h.arcade.calls.some((c) => c.method === 'DELETE' && c.path.startsWith('/v1/admin/user_connections/'))).toBe(
-      true,
-    );
+    expect(
+      h.arcade.calls.some((c) => c.method === 'DELETE' && c.path.startsWith('/v1/admin/user_connections/')),
+    ).toBe(true);
     expect(h.slack.messages).toHaveLength(0);
     expect(JSON.stringify(prompt.body)).not.toMatch(/Invalid Credentials|Insufficient Permission|ya29/);
   });

@@ -1,5 +1,5 @@
-import { bootApp, type Harness } from '../support/boot-app';
 import { assertWithinSlackLimits } from '../support/block-limits';
+import { bootApp, type Harness } from '../support/boot-app';
 import { hostileMessage, longSubjectMessage, makeMessages } from '../support/mail-fixtures';
 import { messageLinks } from '../support/summary-reader';
 import { waitFor } from '../support/wait-for';

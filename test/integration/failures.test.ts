@@ -82,7 +82,11 @@ describe('failures a person can hit', () => {
   });
 
   it('explains a Workspace policy that blocks Gmail apps', async () => {
-    h.gmail.failNext('list', { status: 403, reason: 'domainPolicy', message: 'The domain administrators have disabled Gmail apps.' });
+    h.gmail.failNext('list', {
+      status: 403,
+      reason: 'domainPolicy',
+      message: 'The domain administrators have disabled Gmail apps.',
+    });
     const { responseUrl } = await h.command();
     expect(await privateReply(h, responseUrl)).toMatch(/administrator has disabled Gmail access/);
   });

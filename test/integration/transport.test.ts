@@ -107,7 +107,10 @@ describe('start-up', () => {
       PORT: '0',
     });
     const lines: string[] = [];
-    const app = createInboxApp(config, { ...FAST_TUNING, logger: createLogger({ level: 'debug', secrets: [], write: (l) => lines.push(l) }) });
+    const app = createInboxApp(config, {
+      ...FAST_TUNING,
+      logger: createLogger({ level: 'debug', secrets: [], write: (l) => lines.push(l) }),
+    });
     try {
       await expect(app.start()).rejects.toThrow(StartupError);
       await expect(app.start()).rejects.toThrow(/SLACK_BOT_TOKEN.*invalid_auth/);

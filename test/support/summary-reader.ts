@@ -1,6 +1,6 @@
 /**
- * Reads a posted summary the way a person would: which Gmail messages it links to. Independent of
- * layout (inline links or buttons), so integration tests check content, not markup.
+ * Reads a posted summary the way a person would: which Gmail messages it links to, wherever the
+ * layout puts the links, so integration tests check content, not markup.
  */
 
 // biome-ignore lint/suspicious/noExplicitAny: Block Kit JSON as captured off the wire
@@ -12,7 +12,6 @@ const MESSAGE_LINK = /<(https:\/\/mail\.google\.com\/[^|>]*(?:rfc822msgid|#all\/
 export function messageLinks(blocks: Block[] | undefined): string[] {
   const links: string[] = [];
   for (const block of blocks ?? []) {
-    if (block.accessory?.type === 'button' && typeof block.accessory.url === 'string') links.push(block.accessory.url);
     if (block.type !== 'section' || typeof block.text?.text !== 'string') continue;
     for (const match of block.text.text.matchAll(MESSAGE_LINK)) links.push(match[1]);
   }

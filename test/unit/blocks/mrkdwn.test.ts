@@ -1,5 +1,7 @@
 import {
+  breakCodeFences,
   escapedLength,
+  escapeLinkLabel,
   escapeMrkdwn,
   escapeTruncated,
   oneLine,
@@ -176,5 +178,34 @@ describe('oneLine', () => {
   it('replaces unpaired surrogates', () => {
     expect(oneLine('a\uD83Db\uDE00c😀')).toBe('a\uFFFDb\uFFFDc😀');
     expect(toWellFormed('\uDE00\uD83D')).toBe('\uFFFD\uFFFD');
+  });
+});
+
+describe('escapeLinkLabel', () => {
+  it('escapes, cuts to the escaped budget and leaves no |', () => {
+    expect(escapeLinkLabel('x|<https://evil|y>', 100)).toBe('x¦&lt;https://evil¦y&gt;');
+    expect(escapeLinkLabel('Weekly digest | Acme & co', 100)).toBe('Weekly digest ¦ Acme &amp; co');
+    expect(escapeLinkLabel('a|b|c|d', 4)).toBe('a¦b…');
+    expect(escapeLinkLabel('', 10)).toBe('');
+  });
+
+  it('can never end a link, start another or hold a separator, for any string', () => {
+    for (const [i, s] of randomStrings(300, 13).entries()) {
+      const out = escapeLinkLabel(`${s}|`, i % 60);
+      expect(out.length).toBeLessThanOrEqual(i % 60);
+      expect(out).not.toMatch(/[<>|]/);
+      expect(out).not.toMatch(/&(?!amp;|lt;|gt;)/);
+    }
+  });
+});
+
+describe('breakCodeFences', () => {
+  it('turns runs of three or more backticks into look-alikes of the same length', () => {
+    expect(breakCodeFences('```js x``` ````')).toBe('ˋˋˋjs xˋˋˋ ˋˋˋˋ');
+    expect(breakCodeFences('```').length).toBe(3);
+  });
+
+  it('keeps inline code, which cannot leave its line', () => {
+    expect(breakCodeFences('fix `foo` and ``bar``')).toBe('fix `foo` and ``bar``');
   });
 });

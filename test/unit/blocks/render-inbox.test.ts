@@ -1,9 +1,12 @@
 import type { types } from '@slack/bolt';
 import { gmailMessageUrl } from '../../../src/blocks/gmail-link';
-import { MAX_BLOCKS_JSON } from '../../../src/blocks/limits';
-import { OPEN_IN_GMAIL_ACTION_ID, renderInbox } from '../../../src/blocks/render-inbox';
+import { MAX_BLOCKS_JSON, MAX_SECTION_TEXT } from '../../../src/blocks/limits';
+import { escapeMrkdwn } from '../../../src/blocks/mrkdwn';
+import { renderInbox } from '../../../src/blocks/render-inbox';
+import { toInboxMessage } from '../../../src/gmail/to-inbox-message';
 import type { Inbox, InboxMessage } from '../../../src/inbox';
 import { assertWithinSlackLimits } from '../../support/block-limits';
+import { makeMessages } from '../../support/mail-fixtures';
 
 const REQUESTER = 'U0123ABCD';
 const ACCOUNT = 'alice@example.com';
@@ -30,7 +33,7 @@ function inbox(messages: InboxMessage[], overrides: Partial<Inbox> = {}): Inbox 
 
 const render = (value: Inbox) => renderInbox(value, { requesterId: REQUESTER });
 
-type Section = types.SectionBlock & { text: types.MrkdwnElement; accessory: types.Button };
+type Section = types.SectionBlock & { text: types.MrkdwnElement };
 type Context = types.ContextBlock & { elements: types.MrkdwnElement[] };
 
 const sectionAt = (blocks: types.KnownBlock[], i: number): Section => {
@@ -38,10 +41,33 @@ const sectionAt = (blocks: types.KnownBlock[], i: number): Section => {
   if (block?.type !== 'section') throw new Error(`blocks[${i}] is ${block?.type}, not a section`);
   return block as Section;
 };
+/** The sections holding messages: every section after the intro. */
 const messageSections = (blocks: types.KnownBlock[]) =>
-  blocks.filter((b): b is Section => b.type === 'section' && (b as Section).accessory !== undefined);
+  blocks.slice(1).filter((b): b is Section => b.type === 'section');
+/** Each shown message's mrkdwn, in order: messages share sections, a blank line apart. */
+const messageTexts = (blocks: types.KnownBlock[]) =>
+  messageSections(blocks).flatMap((s) => s.text.text.split('\n\n'));
 const footerOf = (blocks: types.KnownBlock[]): Context | undefined =>
   blocks.find((b): b is Context => b.type === 'context');
+
+/** A `<url|label>` link into Gmail, as the renderer writes them. */
+const GMAIL_LINK = /<(https:\/\/mail\.google\.com\/mail\/[^\s<>|]*)\|([^<>]*)>/g;
+const linksIn = (text: string) =>
+  [...text.matchAll(GMAIL_LINK)].map(([, url = '', label = '']) => ({ url, label }));
+
+/**
+ * Every `<…>` token in mrkdwn, read the way Slack does: the target runs to the first `|`. (A parser
+ * that split at the last `|` reads the same, as long as no label holds one.)
+ */
+const tokensIn = (text: string) =>
+  [...text.matchAll(/<([^<>]*)>/g)].map(([, body = '']) => {
+    const bar = body.indexOf('|');
+    return bar < 0 ? { target: body, label: '' } : { target: body.slice(0, bar), label: body.slice(bar + 1) };
+  });
+
+/** The summary of 25 ordinary messages, as they come out of Gmail. */
+const typicalMessages = (n: number) =>
+  makeMessages(n).map((m) => toInboxMessage({ ...m, payload: { headers: m.headers } }));
 
 /** Every mrkdwn text a reader sees. */
 function texts(blocks: types.KnownBlock[]): string[] {
@@ -52,12 +78,15 @@ function texts(blocks: types.KnownBlock[]): string[] {
   });
 }
 
-/** The only `<…>` tokens the renderer may write: the requester, date tokens and links into Gmail. */
+/**
+ * The only `<…>` tokens the renderer may write: the requester, date tokens and links into Gmail
+ * (the footer's "Open Gmail" and each message's subject, whose label holds no `<`, `>` or `|`).
+ */
 const RENDERER_TOKENS = new RegExp(
   [
     `<@${REQUESTER}>`,
     '<!date\\^\\d+\\^\\{date_short_pretty\\} at \\{time\\}\\|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC>',
-    '<https://mail\\.google\\.com/mail/[^\\s<>|&]*\\|Open Gmail>',
+    '<https://mail\\.google\\.com/mail/[^\\s<>|&]*\\|[^<>|]+>',
   ].join('|'),
   'g',
 );
@@ -167,6 +196,15 @@ describe('renderInbox', () => {
   describe('ten messages', () => {
     const messages = Array.from({ length: 10 }, (_, i) => message(i));
     const result = render(inbox(messages));
+    const expectedText = (i: number) => {
+      const seconds = Math.floor((RECEIVED - i * 60_000) / 1000);
+      const utc = new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ');
+      return [
+        `${i % 3 === 0 ? ':large_blue_circle: ' : ''}*<${gmailMessageUrl(messages[i] as InboxMessage, ACCOUNT)}|Subject ${i}>*`,
+        `Sender ${i} &lt;sender${i}@example.com&gt; · <!date^${seconds}^{date_short_pretty} at {time}|${utc} UTC>`,
+        `Snippet ${i}`,
+      ].join('\n');
+    };
 
     it('opens with whose messages they are, the account and the unread count', () => {
       expect(sectionAt(result.blocks, 0).text.text).toBe(
@@ -174,40 +212,28 @@ describe('renderInbox', () => {
       );
     });
 
-    it('gives each message one section with subject, sender, date and snippet', () => {
-      expect(result.blocks).toHaveLength(11);
-      const sections = messageSections(result.blocks);
-      expect(sections).toHaveLength(10);
-      sections.forEach((section, i) => {
-        const seconds = Math.floor((RECEIVED - i * 60_000) / 1000);
-        expect(section.text.text).toBe(
-          [
-            `${i % 3 === 0 ? ':large_blue_circle: ' : ''}*Subject ${i}*`,
-            `Sender ${i} &lt;sender${i}@example.com&gt; · <!date^${seconds}^{date_short_pretty} at {time}|${new Date(
-              seconds * 1000,
-            )
-              .toISOString()
-              .slice(0, 16)
-              .replace('T', ' ')} UTC>`,
-            `Snippet ${i}`,
-          ].join('\n'),
-        );
-        expect(section.text.verbatim).toBe(true);
+    it('shows each message as a linked subject, sender, date and snippet, a blank line apart in one section', () => {
+      expect(result.blocks).toHaveLength(2);
+      const section = sectionAt(result.blocks, 1);
+      expect(section.text.text).toBe(messages.map((_, i) => expectedText(i)).join('\n\n'));
+      expect(section.text.verbatim).toBe(true);
+      expect(section.accessory).toBeUndefined();
+    });
+
+    it('links each subject, and nothing else in it, to the message in the right Gmail account', () => {
+      const texts = messageTexts(result.blocks);
+      expect(texts).toHaveLength(10);
+      texts.forEach((text, i) => {
+        const links = linksIn(text);
+        expect(links).toEqual([
+          { url: gmailMessageUrl(messages[i] as InboxMessage, ACCOUNT), label: `Subject ${i}` },
+        ]);
+        expect(links[0]?.url).toContain('authuser=alice%40example.com#search/rfc822msgid%3A');
       });
     });
 
-    it('adds an Open in Gmail button with a unique action id, the link and the message id', () => {
-      const buttons = messageSections(result.blocks).map((s) => s.accessory);
-      buttons.forEach((button, i) => {
-        const source = messages[i] as InboxMessage;
-        expect(button.type).toBe('button');
-        expect(button.text.text).toBe('Open in Gmail');
-        expect(button.url).toBe(gmailMessageUrl(source, ACCOUNT));
-        expect(button.url).toContain('#search/rfc822msgid%3A');
-        expect(button.value).toBe(source.id);
-        expect(button.action_id).toMatch(OPEN_IN_GMAIL_ACTION_ID);
-      });
-      expect(new Set(buttons.map((b) => b.action_id)).size).toBe(10);
+    it('has no buttons, so nothing asks for an interaction', () => {
+      expect(JSON.stringify(result.blocks)).not.toMatch(/"button"|action_id|accessory/);
     });
 
     it('has a plain fallback text with counts and no email text', () => {
@@ -223,10 +249,10 @@ describe('renderInbox', () => {
 
   it('marks unread messages and only those', () => {
     const result = render(inbox([message(0, { unread: true }), message(1, { unread: false })]));
-    const [unread, read] = messageSections(result.blocks);
-    expect(unread?.text.text.startsWith(':large_blue_circle: *Subject 0*')).toBe(true);
-    expect(read?.text.text.startsWith('*Subject 1*')).toBe(true);
-    expect(read?.text.text).not.toContain(':large_blue_circle:');
+    const [unread, read] = messageTexts(result.blocks);
+    expect(unread?.startsWith(':large_blue_circle: *<https://mail.google.com/')).toBe(true);
+    expect(read?.startsWith('*<https://mail.google.com/')).toBe(true);
+    expect(read).not.toContain(':large_blue_circle:');
     expect(sectionAt(result.blocks, 0).text.text).toContain('· 1 unread');
   });
 
@@ -253,14 +279,14 @@ describe('renderInbox', () => {
     expect(sectionAt(result.blocks, 0).text.text).toBe(
       `:inbox_tray: *<@${REQUESTER}>'s newest Gmail message* · 1 unread`,
     );
-    expect(sectionAt(result.blocks, 1).accessory.url).toBe(
+    expect(linksIn(messageTexts(result.blocks)[0] ?? '')[0]?.url).toBe(
       'https://mail.google.com/mail/u/0/#search/rfc822msgid%3ACAK0%40mail.gmail.com',
     );
   });
 
   it('links the thread when the message has no Message-ID', () => {
     const m = message(2, { rfc822MessageId: undefined });
-    expect(sectionAt(render(inbox([m])).blocks, 1).accessory.url).toBe(
+    expect(linksIn(messageTexts(render(inbox([m])).blocks)[0] ?? '')[0]?.url).toBe(
       `https://mail.google.com/mail/?authuser=alice%40example.com#all/${m.threadId}`,
     );
   });
@@ -313,55 +339,186 @@ describe('renderInbox', () => {
       from: '"<@U0ADMIN> IT Desk" <it@evil.example>',
       snippet: '<!here> & <#C123|general>',
     });
-    const text = sectionAt(render(inbox([hostile])).blocks, 1).text.text;
-    expect(text).toContain(
-      '*&lt;!channel&gt; Reset &lt;https://evil.example|your password&gt; &amp;lt;now&amp;gt;*',
-    );
+    const text = messageTexts(render(inbox([hostile])).blocks)[0] ?? '';
+    expect(linksIn(text)).toEqual([
+      {
+        url: gmailMessageUrl(hostile, ACCOUNT),
+        label: '&lt;!channel&gt; Reset &lt;https://evil.example¦your password&gt; &amp;lt;now&amp;gt;',
+      },
+    ]);
     expect(text).toContain('&lt;@U0ADMIN&gt; IT Desk &lt;it@evil.example&gt;');
     expect(text).toContain('&lt;!here&gt; &amp; &lt;#C123|general&gt;');
     expect(foreign(text)).not.toMatch(/[<>]/);
   });
 
+  describe('a subject that tries to become a link of its own', () => {
+    const attacks = [
+      'x|<https://evil|y>',
+      'x|https://evil.example',
+      '|https://evil.example|',
+      'a>|<https://evil.example|b',
+      '&gt;|&lt;https://evil|y&gt;',
+      '> <https://evil.example>',
+      '||||',
+    ];
+
+    it.each(attacks)('%j cannot add a link or change where the subject points', (subject) => {
+      const m = message(0, { subject, snippet: subject, from: `"${subject}" <a@b.example>` });
+      const text = messageTexts(render(inbox([m])).blocks)[0] ?? '';
+      const tokens = tokensIn(text);
+      // Exactly two tokens, both ours: the subject link and the date.
+      expect(tokens).toHaveLength(2);
+      expect(tokens[0]?.target).toBe(gmailMessageUrl(m, ACCOUNT));
+      expect(tokens[0]?.label).not.toContain('|');
+      expect(tokens[0]?.label).toBe(escapeMrkdwn(subject.replace(/\|/g, '¦')));
+      expect(tokens[1]?.target).toMatch(/^!date\^\d+\^/);
+      expect(text.match(/</g)).toHaveLength(2);
+      expect(text).not.toMatch(/<https:\/\/evil/);
+    });
+  });
+
   it('keeps a subject on one line and names what is missing', () => {
-    const text = sectionAt(
-      render(inbox([message(1, { subject: 'line one\r\n\u202Eline two', from: '', snippet: '' })])).blocks,
-      1,
-    ).text.text;
-    const lines = text.split('\n');
-    expect(lines[0]).toBe('*line one line two*');
+    const m = message(1, { subject: 'line one\r\n\u202Eline two', from: '', snippet: '' });
+    const lines = (messageTexts(render(inbox([m])).blocks)[0] ?? '').split('\n');
+    expect(lines[0]).toBe(`*<${gmailMessageUrl(m, ACCOUNT)}|line one line two>*`);
     expect(lines[1]).toMatch(/^_\(unknown sender\)_ · <!date\^/);
     expect(lines).toHaveLength(2);
-    const untitled = sectionAt(render(inbox([message(1, { subject: ' \n ' })])).blocks, 1).text.text;
-    expect(untitled.startsWith('_(no subject)_\n')).toBe(true);
+    const untitled = message(1, { subject: ' \n ' });
+    const text = messageTexts(render(inbox([untitled])).blocks)[0] ?? '';
+    expect(text.startsWith(`_<${gmailMessageUrl(untitled, ACCOUNT)}|(no subject)>_\n`)).toBe(true);
+  });
+
+  it('keeps a code fence in one email from reaching into the next message', () => {
+    const result = render(
+      inbox([
+        message(0, { subject: '```start', snippet: 'a ```` b' }),
+        message(1),
+        message(2, { snippet: '``` end' }),
+      ]),
+    );
+    const [section] = messageSections(result.blocks);
+    expect(messageSections(result.blocks)).toHaveLength(1);
+    expect(section?.text.text).not.toContain('```');
+    expect(section?.text.text).toContain('ˋˋˋstart');
+    expect(section?.text.text).toContain('a ˋˋˋˋ b');
   });
 
   it('shows an address once when it is also the display name', () => {
-    const text = sectionAt(render(inbox([message(1, { from: '"bob@x.example" <Bob@x.example>' })])).blocks, 1)
-      .text.text;
-    expect(text.split('\n')[1]).toMatch(/^Bob@x\.example · /);
+    const text = messageTexts(
+      render(inbox([message(1, { from: '"bob@x.example" <Bob@x.example>' })])).blocks,
+    )[0];
+    expect(text?.split('\n')[1]).toMatch(/^Bob@x\.example · /);
   });
 
   it('keeps full snippets while they fit and shortens text before dropping messages', () => {
     const snippet = 's'.repeat(180);
     const few = render(inbox(Array.from({ length: 5 }, (_, i) => message(i, { snippet }))));
-    expect(messageSections(few.blocks)[0]?.text.text.endsWith(`\n${snippet}`)).toBe(true);
+    expect(messageTexts(few.blocks)[0]?.endsWith(`\n${snippet}`)).toBe(true);
 
     const many = render(inbox(Array.from({ length: 20 }, (_, i) => message(i, { snippet }))));
-    expect(messageSections(many.blocks)).toHaveLength(20);
+    expect(messageTexts(many.blocks)).toHaveLength(20);
     expect(footerOf(many.blocks)).toBeUndefined();
     assertWithinSlackLimits(many.blocks);
   });
 
-  describe('50 messages with 5,000-character subjects and 1,000-character snippets', () => {
-    const messages = Array.from({ length: 50 }, (_, i) =>
+  describe('25 ordinary messages, the most a person can ask for', () => {
+    const messages = typicalMessages(25);
+    const result = render(inbox(messages, { request: { count: 25 } }));
+    const texts = messageTexts(result.blocks);
+
+    it('shows every one, each with its link and its snippet', () => {
+      assertWithinSlackLimits(result.blocks);
+      expect(texts).toHaveLength(25);
+      expect(footerOf(result.blocks)).toBeUndefined();
+      texts.forEach((text, i) => {
+        const source = messages[i] as InboxMessage;
+        expect(linksIn(text)).toEqual([
+          { url: gmailMessageUrl(source, ACCOUNT), label: escapeMrkdwn(source.subject) },
+        ]);
+        const snippet = text.split('\n')[2] ?? '';
+        const full = escapeMrkdwn(source.snippet);
+        expect(snippet.length).toBeGreaterThanOrEqual(Math.min(80, full.length));
+        expect(full.startsWith(snippet.replace(/…$/, ''))).toBe(true);
+      });
+    });
+
+    it('packs them into a few sections, well under the size Slack refuses', () => {
+      expect(result.blocks.length).toBeLessThanOrEqual(6);
+      expect(JSON.stringify(result.blocks).length).toBeLessThanOrEqual(MAX_BLOCKS_JSON);
+    });
+  });
+
+  it('still shows 25 ordinary messages with snippets of at least 80 characters when snippets are long', () => {
+    const long =
+      'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut '.repeat(
+        3,
+      );
+    const messages = typicalMessages(25).map((m) => ({ ...m, snippet: long }));
+    const texts = messageTexts(render(inbox(messages)).blocks);
+    expect(texts).toHaveLength(25);
+    for (const text of texts) expect(text.split('\n')[2]?.length).toBeGreaterThanOrEqual(80);
+  });
+
+  describe('packing messages into sections', () => {
+    it.each([0, 37, 90, 150, 199, 200, 400, 1000])(
+      'never exceeds the section cap and starts a section only when the next message would not fit (snippets of %i)',
+      (length) => {
+        let split = 0;
+        for (const count of [1, 2, 3, 7, 12, 25]) {
+          const messages = Array.from({ length: count }, (_, i) =>
+            message(i, { snippet: 'x'.repeat(length + i), subject: 's'.repeat(20 + 7 * i) }),
+          );
+          const result = render(inbox(messages));
+          assertWithinSlackLimits(result.blocks);
+          const sections = messageSections(result.blocks);
+          if (sections.length > 1) split += 1;
+          for (const [j, section] of sections.entries()) {
+            expect(section.text.text.length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
+            const next = sections[j + 1]?.text.text.split('\n\n')[0];
+            if (next !== undefined) {
+              expect(section.text.text.length + 2 + next.length).toBeGreaterThan(MAX_SECTION_TEXT);
+            }
+          }
+          const hidden = Number(
+            /…and (\d+) more/.exec(footerOf(result.blocks)?.elements[0]?.text ?? '')?.[1] ?? 0,
+          );
+          expect(messageTexts(result.blocks).length + hidden).toBe(count);
+        }
+        expect(split).toBeGreaterThan(0);
+      },
+    );
+  });
+
+  const worst = (n: number) =>
+    Array.from({ length: n }, (_, i) =>
       message(i, {
-        subject: `${i} ${'S&<'.repeat(1667)}`,
+        subject: `${i} ${'S&<"\\'.repeat(1250)}`,
         snippet: '"\\'.repeat(500),
-        from: `"${'N'.repeat(500)}" <${'a'.repeat(400)}@example.com>`,
+        from: `"${'N"\\'.repeat(170)}" <${'a'.repeat(400)}@example.com>`,
         rfc822MessageId: `${'m'.repeat(300)}@example.com`,
       }),
     );
-    const result = render(inbox(messages, { skipped: 4, request: { count: 50, query: 'x'.repeat(500) } }));
+
+  describe('25 messages with 5,000-character subjects, 1,000-character snippets and hostile quoting', () => {
+    const result = render(inbox(worst(25), { skipped: 4, request: { count: 25, query: 'x'.repeat(500) } }));
+
+    it('shows them all inside every Slack limit, shortened', () => {
+      assertWithinSlackLimits(result.blocks);
+      const texts = messageTexts(result.blocks);
+      expect(texts).toHaveLength(25);
+      texts.forEach((text, i) => {
+        const [link, ...others] = linksIn(text);
+        expect(others).toHaveLength(0);
+        expect(link?.label).toMatch(new RegExp(`^${i} .*…$`));
+      });
+      const footer = footerOf(result.blocks)?.elements[0]?.text ?? '';
+      expect(footer).not.toContain('more not shown');
+      expect(footer).toContain('4 messages were deleted or moved');
+    });
+  });
+
+  describe('50 messages with 5,000-character subjects and 1,000-character snippets', () => {
+    const result = render(inbox(worst(50), { skipped: 4, request: { count: 50, query: 'x'.repeat(500) } }));
 
     it('stays inside every Slack limit', () => {
       assertWithinSlackLimits(result.blocks);
@@ -369,12 +526,11 @@ describe('renderInbox', () => {
     });
 
     it('drops messages from the end and counts them in the footer', () => {
-      const shown = messageSections(result.blocks);
-      expect(shown.length).toBeGreaterThanOrEqual(10);
+      const shown = messageTexts(result.blocks);
+      expect(shown.length).toBeGreaterThanOrEqual(25);
       expect(shown.length).toBeLessThan(50);
-      shown.forEach((section, i) => {
-        expect(section.text.text).toContain(`*${i} `);
-        expect(section.text.text.split('\n')[0]).toMatch(/…\*$/);
+      shown.forEach((text, i) => {
+        expect(linksIn(text)[0]?.label).toMatch(new RegExp(`^${i} .*…$`));
       });
       const footer = footerOf(result.blocks)?.elements[0]?.text ?? '';
       expect(footer).toContain(`…and ${50 - shown.length} more not shown.`);
@@ -384,10 +540,18 @@ describe('renderInbox', () => {
     });
   });
 
+  it.each([50, 120])('keeps %i ordinary messages inside every limit, counting those not shown', (count) => {
+    const result = render(inbox(typicalMessages(count), { request: { count } }));
+    assertWithinSlackLimits(result.blocks);
+    const shown = messageTexts(result.blocks).length;
+    expect(shown).toBeGreaterThanOrEqual(25);
+    expect(footerOf(result.blocks)?.elements[0]?.text).toContain(`…and ${count - shown} more not shown.`);
+  });
+
   it('keeps to 50 blocks however many messages arrive', () => {
     const result = render(inbox(Array.from({ length: 120 }, (_, i) => message(i, { snippet: '' }))));
     assertWithinSlackLimits(result.blocks);
-    const shown = messageSections(result.blocks).length;
+    const shown = messageTexts(result.blocks).length;
     expect(footerOf(result.blocks)?.elements[0]?.text).toContain(`…and ${120 - shown} more not shown.`);
   });
 
@@ -406,9 +570,6 @@ describe('renderInbox', () => {
     it('stays inside every limit, and no < or > from email text survives', () => {
       for (const result of results) {
         assertWithinSlackLimits(result.blocks);
-        for (const section of messageSections(result.blocks)) {
-          expect(section.accessory.url).toMatch(/^https:\/\/mail\.google\.com\/mail\/[^\s"<>|]*$/);
-        }
         expect(result.blocks[0]?.type).toBe('section');
         for (const text of [...texts(result.blocks), result.text]) {
           expect(foreign(text)).not.toMatch(/[<>]/);
@@ -419,10 +580,22 @@ describe('renderInbox', () => {
       }
     });
 
+    it('gives each shown message exactly one link, into Gmail, that email text cannot redirect', () => {
+      for (const result of results) {
+        for (const text of messageTexts(result.blocks)) {
+          const links = tokensIn(text).filter((t) => !t.target.startsWith('!date^'));
+          expect(links).toHaveLength(1);
+          expect(links[0]?.target).toMatch(/^https:\/\/mail\.google\.com\/mail\/[^\s"<>|&]*$/);
+          expect(links[0]?.label).not.toMatch(/[|<>]/);
+          expect(text.split('\n').length).toBeLessThanOrEqual(3);
+        }
+      }
+    });
+
     it('accounts for every message: shown plus "more not shown" is the total', () => {
       for (const [i, result] of results.entries()) {
         const value = cases[i] as Inbox;
-        const shown = messageSections(result.blocks).length;
+        const shown = messageTexts(result.blocks).length;
         const footer = footerOf(result.blocks)?.elements[0]?.text ?? '';
         const hidden = Number(/…and (\d+) more not shown/.exec(footer)?.[1] ?? 0);
         expect(shown + hidden).toBe(value.messages.length);
