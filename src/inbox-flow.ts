@@ -161,11 +161,11 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
     async run(command) {
       try {
         const arcadeUserId = await deps.resolveUserId(command.identity);
-        const access_ = await access.request(arcadeUserId);
-        if (access_.kind === 'granted') {
-          await summarize(command, arcadeUserId, access_.grant);
+        const result = await access.request(arcadeUserId);
+        if (result.kind === 'granted') {
+          await summarize(command, arcadeUserId, result.grant);
         } else {
-          await startConsent(command, arcadeUserId, access_, 'first_time');
+          await startConsent(command, arcadeUserId, result, 'first_time');
         }
       } catch (error) {
         await fail(command, error);

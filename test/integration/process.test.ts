@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { type ArcadeStandIn, startArcadeStandIn } from '../support/arcade-stand-in';
+import { type GmailStandIn, startGmailStandIn } from '../support/gmail-stand-in';
+import { postSlashCommand } from '../support/slack-requests';
+import { type SlackStandIn, startSlackStandIn } from '../support/slack-stand-in';
+import { waitFor } from '../support/wait-for';
+
+/** The real process entry (src/index.ts), run as operators run it: settings from the environment. */
+const ROOT = join(__dirname, '../..');
+const SECRET = 'process-test-signing-secret';
+
+function startProcess(env: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
+  let output = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+    cwd: ROOT,
+    // No inherited settings: only what the test gives (PATH for tsx's own lookups).
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+describe('the process', () => {
+  let slack: SlackStandIn;
+  let arcade: ArcadeStandIn;
+  let gmail: GmailStandIn;
+  beforeEach(async () => {
+    [slack, arcade, gmail] = await Promise.all([
+      startSlackStandIn(),
+      startArcadeStandIn(),
+      startGmailStandIn(),
+    ]);
+  });
+  afterEach(async () => {
+    await Promise.all([slack.close(), arcade.close(), gmail.close()]);
+  });
+
+  it('refuses to start with every missing setting named in one message, and exits 1', async () => {
+    const { output, exited } = startProcess({});
+    expect(await exited).toBe(1);
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'ARCADE_API_KEY'])
+      expect(output()).toContain(name);
+  });
+
+  it('on SIGTERM tells a person still connecting to run /inbox again, and exits 0', async () => {
+    const { child, output, exited } = startProcess({
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      ARCADE_API_KEY: arcade.apiKey,
+      ARCADE_BASE_URL: arcade.baseUrl,
+      GMAIL_API_URL: gmail.rootUrl,
+      PORT: '0',
+    });
+    const port = await waitFor(() => output().match(/localhost:(\d+)\/slack\/events/)?.[1], {
+      timeoutMs: 15_000,
+    });
+    const responseUrl = slack.newResponseUrl();
+    const ack = await postSlashCommand(`http://127.0.0.1:${port}/slack/events`, SECRET, {
+      response_url: responseUrl,
+    });
+    expect(ack.status).toBe(200);
+    await waitFor(() => arcade.statusPolls() > 0, { timeoutMs: 10_000 });
+
+    child.kill('SIGTERM');
+
+    expect(await exited).toBe(0);
+    const told = slack.responseUrlPosts.map((post) => String(post.body.text));
+    expect(told.some((text) => /restarted.*\/inbox/.test(text))).toBe(true);
+    expect(output()).not.toContain(slack.botToken);
+    expect(output()).not.toContain(arcade.apiKey);
+  });
+});
