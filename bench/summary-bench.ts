@@ -13,8 +13,8 @@
  */
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { makeMessages } from '../src/stand-ins/mail-fixtures';
 import { bootApp, type Harness } from '../test/support/boot-app';
-import { makeMessages } from '../test/support/mail-fixtures';
 import { waitFor } from '../test/support/wait-for';
 
 const { values } = parseArgs({

@@ -1,6 +1,6 @@
+import { makeMessages } from '../../src/stand-ins/mail-fixtures';
+import { blockActionsPayload, postInteraction } from '../../src/stand-ins/slack-requests';
 import { bootApp, type Harness, SIGNING_SECRET } from '../support/boot-app';
-import { makeMessages } from '../support/mail-fixtures';
-import { blockActionsPayload, postInteraction } from '../support/slack-requests';
 import { messageLinks } from '../support/summary-reader';
 import { waitFor } from '../support/wait-for';
 

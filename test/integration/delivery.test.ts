@@ -1,6 +1,6 @@
+import { hostileMessage, longSubjectMessage, makeMessages } from '../../src/stand-ins/mail-fixtures';
 import { assertWithinSlackLimits } from '../support/block-limits';
 import { bootApp, type Harness } from '../support/boot-app';
-import { hostileMessage, longSubjectMessage, makeMessages } from '../support/mail-fixtures';
 import { messageLinks } from '../support/summary-reader';
 import { waitFor } from '../support/wait-for';
 

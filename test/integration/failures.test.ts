@@ -1,5 +1,5 @@
+import { makeMessages } from '../../src/stand-ins/mail-fixtures';
 import { bootApp, type Harness } from '../support/boot-app';
-import { makeMessages } from '../support/mail-fixtures';
 import { messageLinks } from '../support/summary-reader';
 import { waitFor } from '../support/wait-for';
 

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { type ArcadeStandIn, startArcadeStandIn } from '../support/arcade-stand-in';
-import { type GmailStandIn, startGmailStandIn } from '../support/gmail-stand-in';
-import { postSlashCommand } from '../support/slack-requests';
-import { type SlackStandIn, startSlackStandIn } from '../support/slack-stand-in';
+import { type ArcadeStandIn, startArcadeStandIn } from '../../src/stand-ins/arcade-stand-in';
+import { type GmailStandIn, startGmailStandIn } from '../../src/stand-ins/gmail-stand-in';
+import { postSlashCommand } from '../../src/stand-ins/slack-requests';
+import { type SlackStandIn, startSlackStandIn } from '../../src/stand-ins/slack-stand-in';
 import { waitFor } from '../support/wait-for';
 
 /** The real process entry (src/index.ts), run as operators run it: settings from the environment. */

@@ -1,5 +1,5 @@
+import { hostileMessage, makeMessages } from '../../src/stand-ins/mail-fixtures';
 import { bootApp, type Harness } from '../support/boot-app';
-import { hostileMessage, makeMessages } from '../support/mail-fixtures';
 import { messageLinks } from '../support/summary-reader';
 import { waitFor } from '../support/wait-for';
 

@@ -1,10 +1,10 @@
 import { createInboxApp, StartupError } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
+import { makeMessages } from '../../src/stand-ins/mail-fixtures';
+import { postSlashCommand, slashCommandPayload } from '../../src/stand-ins/slack-requests';
+import { startSlackStandIn } from '../../src/stand-ins/slack-stand-in';
 import { bootApp, FAST_TUNING, type Harness, SIGNING_SECRET } from '../support/boot-app';
-import { makeMessages } from '../support/mail-fixtures';
-import { postSlashCommand, slashCommandPayload } from '../support/slack-requests';
-import { startSlackStandIn } from '../support/slack-stand-in';
 import { waitFor } from '../support/wait-for';
 
 const ALICE = 'slack:T0001:U0001';

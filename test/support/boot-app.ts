@@ -1,10 +1,14 @@
 import { createInboxApp, type InboxApp, type InboxAppTuning } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
-import { type ArcadeStandIn, startArcadeStandIn } from './arcade-stand-in';
-import { type GmailStandIn, startGmailStandIn } from './gmail-stand-in';
-import { type AppResponse, postSlashCommand, type SlashCommandFields } from './slack-requests';
-import { type SlackStandIn, startSlackStandIn } from './slack-stand-in';
+import { type ArcadeStandIn, startArcadeStandIn } from '../../src/stand-ins/arcade-stand-in';
+import { type GmailStandIn, startGmailStandIn } from '../../src/stand-ins/gmail-stand-in';
+import {
+  type AppResponse,
+  postSlashCommand,
+  type SlashCommandFields,
+} from '../../src/stand-ins/slack-requests';
+import { type SlackStandIn, startSlackStandIn } from '../../src/stand-ins/slack-stand-in';
 
 /**
  * Boots the real app (real Bolt, Arcade SDK and Gmail client) against fresh stand-ins of Slack,

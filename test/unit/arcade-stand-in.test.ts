@@ -5,7 +5,7 @@ import Arcade, {
   InternalServerError,
   NotFoundError,
 } from '@arcadeai/arcadejs';
-import { type ArcadeStandIn, startArcadeStandIn } from '../support/arcade-stand-in';
+import { type ArcadeStandIn, startArcadeStandIn } from '../../src/stand-ins/arcade-stand-in';
 import { waitFor } from '../support/wait-for';
 
 const USER = 'T1:U1';

@@ -1,6 +1,6 @@
 /** Proves the Gmail stand-in against the real `@googleapis/gmail` client. */
 import { gmail, type gmail_v1 } from '@googleapis/gmail';
-import { FAKE_BODY_TEXT, type GmailStandIn, startGmailStandIn } from '../support/gmail-stand-in';
+import { FAKE_BODY_TEXT, type GmailStandIn, startGmailStandIn } from '../../src/stand-ins/gmail-stand-in';
 import {
   FIXTURE_NOW,
   HOSTILE,
@@ -12,7 +12,7 @@ import {
   readMessage,
   threadMessages,
   unreadMessage,
-} from '../support/mail-fixtures';
+} from '../../src/stand-ins/mail-fixtures';
 import { waitFor } from '../support/wait-for';
 
 const TOKEN = 'ya29.mailbox';

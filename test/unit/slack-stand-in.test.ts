@@ -20,8 +20,8 @@ import {
   postSlashCommand,
   signSlackRequest,
   slashCommandPayload,
-} from '../support/slack-requests';
-import { type SlackStandIn, startSlackStandIn } from '../support/slack-stand-in';
+} from '../../src/stand-ins/slack-requests';
+import { type SlackStandIn, startSlackStandIn } from '../../src/stand-ins/slack-stand-in';
 import { waitFor } from '../support/wait-for';
 
 const noop = (): void => undefined;

@@ -5,8 +5,8 @@ import { escapeMrkdwn } from '../../../src/blocks/mrkdwn';
 import { renderInbox } from '../../../src/blocks/render-inbox';
 import { toInboxMessage } from '../../../src/gmail/to-inbox-message';
 import type { Inbox, InboxMessage } from '../../../src/inbox';
+import { makeMessages } from '../../../src/stand-ins/mail-fixtures';
 import { assertWithinSlackLimits } from '../../support/block-limits';
-import { makeMessages } from '../../support/mail-fixtures';
 
 const REQUESTER = 'U0123ABCD';
 const ACCOUNT = 'alice@example.com';
