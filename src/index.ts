@@ -2,11 +2,25 @@ import dotenv from 'dotenv';
 import { createInboxApp, StartupError } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createLogger, describeError } from './log';
+import { decideStartupMode, refusalMessage } from './startup-mode';
 
-/** Process entry: settings → app → start; SIGTERM/SIGINT stop it cleanly. */
+/**
+ * Process entry: settings → app → start; SIGTERM/SIGINT stop it cleanly. With no Slack or Arcade
+ * setting at all it starts the local sandbox instead; with some but not all, it refuses.
+ */
 async function main(): Promise<void> {
   // A .env file is a development convenience; real environment variables win over it.
   dotenv.config({ quiet: true });
+  const startup = decideStartupMode(process.env);
+  if (startup.mode === 'refuse') {
+    process.stderr.write(`${refusalMessage(startup)}\n`);
+    process.exit(1);
+  }
+  if (startup.mode === 'sandbox') {
+    // Loaded only here, so a production start never loads the stand-ins.
+    const { runSandbox } = await import('./sandbox/run-sandbox.js');
+    return runSandbox(process.env, startup.ignored);
+  }
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env);

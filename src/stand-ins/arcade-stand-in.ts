@@ -35,10 +35,14 @@ export interface Flow {
   url: string;
   /** The `next_uri` the app asked for, if any (where the consent page sends the person afterwards). */
   nextUri?: string;
+  /** With a custom verifier: the `flow_id` handed to the verifier (not the authorization id). */
+  verificationId?: string;
+  /** With a custom verifier: awaiting `confirm_user`, confirmed (until `next_uri` is visited), or expired. */
+  verification?: 'awaiting' | 'confirmed' | 'expired';
 }
 
 /** The routes that take injected faults. */
-export type ArcadeRoute = 'authorize' | 'status' | 'user_connections' | 'delete_connection';
+export type ArcadeRoute = 'authorize' | 'status' | 'user_connections' | 'delete_connection' | 'confirm_user';
 
 /** What a test hands to `grant()` / `completeFlow()`. */
 export interface GrantInput {
@@ -74,7 +78,35 @@ export interface ArcadeStandIn {
   readonly tcpConnections: number;
   /** How many `GET /v1/auth/status` calls were made (for one flow id, when given). */
   statusPolls(flowId?: string): number;
+  /**
+   * The custom user verifier URL, as set in Arcade's dashboard (Auth → Settings); undefined (the
+   * default) models Arcade's own verifier, where "allow" completes the flow at once. When set,
+   * "allow" sends the browser (303) to `<verifierUrl>?flow_id=…`; the flow completes only after
+   * `POST /v1/auth/confirm_user` names the user it was started for (else 400 `user_mismatch`) and
+   * the browser then visits the returned `next_uri`. See reference/arcade.md §6.
+   */
+  verifierUrl: string | undefined;
+  /** Arcade's verification window for the flow passes: `confirm_user` answers 400 from now on. */
+  expireVerification(userIdOrFlowId: string): void;
   close(): Promise<void>;
+}
+
+/** What the consent page is showing: the question, the outcome of a decision, or why there is none. */
+export type ConsentPageState = 'ask' | 'allowed' | 'denied' | 'already_decided' | 'unknown';
+
+/** Options of {@link startArcadeStandIn}; every one has a default. */
+export interface ArcadeStandInOptions {
+  /** Default 'arc_test_key'. */
+  apiKey?: string;
+  /** Caps a status long-poll (Arcade: 59; fractions allowed). */
+  statusMaxWaitSeconds?: number;
+  /** The grant an "allow" on the consent page hands out; default a random `ya29.standin-…` token. */
+  consentGrant?: (flow: Flow) => { token: string; email?: string };
+  /**
+   * A whole HTML page for the consent screen instead of the bare default (the sandbox's Google
+   * look-alike). Its links must be `?decision=allow` and `?decision=deny`.
+   */
+  consentPage?: (state: ConsentPageState, flow: Flow | undefined) => string;
 }
 
 /** The provider `grant()` connects to. */
@@ -104,9 +136,7 @@ const DEFAULT_NAMES: Record<number, string> = {
 };
 
 /** Starts the stand-in. `statusMaxWaitSeconds` caps a status long-poll (Arcade: 59; fractions allowed). */
-export async function startArcadeStandIn(
-  options: { apiKey?: string; statusMaxWaitSeconds?: number } = {},
-): Promise<ArcadeStandIn> {
+export async function startArcadeStandIn(options: ArcadeStandInOptions = {}): Promise<ArcadeStandIn> {
   const apiKey = options.apiKey ?? 'arc_test_key';
   const maxWaitSeconds = options.statusMaxWaitSeconds ?? 59;
   const calls: ArcadeCall[] = [];
@@ -114,6 +144,8 @@ export async function startArcadeStandIn(
   const authorizations = new Map<string, Authorization>();
   const grants = new Map<string, StoredGrant>();
   const waiters = new Map<string, Set<Pause>>();
+  /** Grants chosen on the consent page, waiting for the verifier's confirmation and `next_uri`. */
+  const verifiedGrants = new Map<string, { token: string; email?: string }>();
   const faults: { route: ArcadeRoute; fault: ArcadeFault; remaining: number }[] = [];
   let lastId = 0;
 
@@ -149,6 +181,12 @@ export async function startArcadeStandIn(
       [...flows].reverse().find((flow) => flow.userId === userId && flow.status === 'pending'),
     failNext(route, fault, times = 1) {
       faults.push({ route, fault, remaining: times });
+    },
+    verifierUrl: undefined,
+    expireVerification(userIdOrFlowId) {
+      const flow =
+        flows.find((candidate) => candidate.verificationId === userIdOrFlowId) ?? findFlow(userIdOrFlowId);
+      flow.verification = 'expired';
     },
     statusPolls: (flowId) =>
       calls.filter(
@@ -200,6 +238,13 @@ export async function startArcadeStandIn(
     if (server.closed) return;
 
     const consent = /^\/consent\/([^/]+)$/.exec(call.path);
+    if (call.method === 'GET' && consent && toVerifier(res, decodeURIComponent(consent[1] ?? ''), url))
+      return;
+    const verified = /^\/consent\/([^/]+)\/verified$/.exec(call.path);
+    if (call.method === 'GET' && verified) {
+      nextUriPage(res, decodeURIComponent(verified[1] ?? ''));
+      return;
+    }
     if (call.method === 'GET' && consent) {
       consentPage(res, decodeURIComponent(consent[1] ?? ''), url);
       return;
@@ -228,7 +273,86 @@ export async function startArcadeStandIn(
         return listConnections(call.query);
       case 'delete_connection':
         return deleteConnection(decodeURIComponent(path.slice('/v1/admin/user_connections/'.length)));
+      case 'confirm_user':
+        return confirmUser(call.body);
     }
+  }
+
+  /**
+   * "Allow" with a verifier configured: the grant waits, and the browser goes to the verifier with
+   * the flow id as the only parameter (as measured on Arcade). False when the consent page should
+   * answer instead (no verifier, no decision, unknown or finished flow).
+   */
+  function toVerifier(res: ServerResponse, authId: string, url: URL): boolean {
+    const flow = flows.find((candidate) => candidate.id === authId);
+    if (!standIn.verifierUrl || url.searchParams.get('decision') !== 'allow') return false;
+    if (!flow || flow.status !== 'pending') return false;
+    if (flow.verification === 'expired') {
+      sendHtml(
+        res,
+        400,
+        '<p>This authorization expired before it was verified. Start again from the app.</p>',
+      );
+      return true;
+    }
+    if (flow.verification !== 'confirmed') {
+      flow.verificationId ??= `fl_${randomBytes(9).toString('hex')}`;
+      flow.verification = 'awaiting';
+      const email = url.searchParams.get('email') ?? `${flow.userId.toLowerCase()}@example.com`;
+      verifiedGrants.set(
+        flow.id,
+        options.consentGrant?.(flow) ?? { token: `ya29.standin-${randomBytes(12).toString('hex')}`, email },
+      );
+    }
+    const target = new URL(standIn.verifierUrl);
+    target.searchParams.set('flow_id', flow.verificationId ?? '');
+    if (res.destroyed) return true;
+    res.writeHead(303, { Location: target.toString(), 'Content-Type': 'text/html; charset=utf-8' });
+    res.end('<!doctype html><title>Arcade stand-in</title><p>Verifying…</p>');
+    return true;
+  }
+
+  /** `POST /v1/auth/confirm_user {flow_id, user_id}`: the verifier names who finished the flow. */
+  function confirmUser(body: unknown): Answer {
+    const request = isObject(body) ? body : {};
+    const flowId = request.flow_id;
+    const userId = request.user_id;
+    if (typeof flowId !== 'string' || flowId === '' || typeof userId !== 'string' || userId === '') {
+      return fail(400, 'bad_request', 'flow_id and user_id are required');
+    }
+    const flow = flows.find((candidate) => candidate.verificationId === flowId);
+    if (!flow) return fail(404, 'not_found', 'Flow not found');
+    // Shapes as documented (mismatch) and measured (a flow past its verification window).
+    if (flow.verification !== 'awaiting' || flow.status !== 'pending') {
+      return { status: 400, body: { code: 400, msg: 'Bad request' } };
+    }
+    if (flow.userId !== userId) {
+      return {
+        status: 400,
+        body: { code: 400, error: 'user_mismatch', msg: 'An error occurred during verification' },
+      };
+    }
+    flow.verification = 'confirmed';
+    return { status: 200, body: { auth_id: flow.id, next_uri: `${baseUrl}/consent/${flow.id}/verified` } };
+  }
+
+  /** The `next_uri` after a confirmation: visiting it stores the grant and completes the flow. */
+  function nextUriPage(res: ServerResponse, authId: string): void {
+    const flow = flows.find((candidate) => candidate.id === authId);
+    const grant = verifiedGrants.get(authId);
+    if (!flow || flow.verification !== 'confirmed' || flow.status !== 'pending' || !grant) {
+      sendHtml(res, 400, '<p>This authorization is not verified, or is already finished.</p>');
+      return;
+    }
+    verifiedGrants.delete(authId);
+    standIn.completeFlow(flow.id, grant);
+    sendHtml(res, 200, '<p>Access granted. You can close this tab.</p>');
+  }
+
+  function sendHtml(res: ServerResponse, status: number, body: string): void {
+    if (res.destroyed) return;
+    res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><title>Arcade stand-in</title>${body}`);
   }
 
   function takeFault(route: ArcadeRoute): ArcadeFault | undefined {
@@ -348,22 +472,34 @@ export async function startArcadeStandIn(
     const flow = flows.find((candidate) => candidate.id === flowId);
     const decision = url.searchParams.get('decision');
     let text: string;
-    if (!flow) text = '<p>Unknown authorization.</p>';
-    else if (flow.status !== 'pending') text = `<p>This authorization is already ${flow.status}.</p>`;
-    else if (decision === 'allow') {
+    let state: ConsentPageState;
+    if (!flow) {
+      state = 'unknown';
+      text = '<p>Unknown authorization.</p>';
+    } else if (flow.status !== 'pending') {
+      state = 'already_decided';
+      text = `<p>This authorization is already ${flow.status}.</p>`;
+    } else if (decision === 'allow') {
+      state = 'allowed';
       const email = url.searchParams.get('email') ?? `${flow.userId.toLowerCase()}@example.com`;
-      standIn.completeFlow(flow.id, { token: `ya29.standin-${randomBytes(12).toString('hex')}`, email });
+      const grant = options.consentGrant?.(flow) ?? {
+        token: `ya29.standin-${randomBytes(12).toString('hex')}`,
+        email,
+      };
+      standIn.completeFlow(flow.id, grant);
       text = `<p>Access granted. You can close this tab.</p>${flow.nextUri ? nextLink(flow.nextUri) : ''}`;
     } else if (decision === 'deny') {
+      state = 'denied';
       standIn.failFlow(flow.id);
       text = '<p>Access denied.</p>';
     } else {
+      state = 'ask';
       text =
         `<p>Stand-in Google consent for <b>${escapeHtml(flow.userId)}</b>: ${escapeHtml(flow.scopes.join(' '))}</p>` +
         `<p><a href="?decision=allow">Allow</a> · <a href="?decision=deny">Deny</a></p>`;
     }
     if (res.destroyed) return;
-    const html = `<!doctype html><title>Arcade stand-in</title>${text}`;
+    const html = options.consentPage?.(state, flow) ?? `<!doctype html><title>Arcade stand-in</title>${text}`;
     res.writeHead(flow ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end(html);
   }
@@ -380,6 +516,7 @@ function routeOf(method: string, path: string): ArcadeRoute | undefined {
   if (method === 'GET' && path === '/v1/auth/status') return 'status';
   if (method === 'GET' && path === '/v1/admin/user_connections') return 'user_connections';
   if (method === 'DELETE' && /^\/v1\/admin\/user_connections\/[^/]+$/.test(path)) return 'delete_connection';
+  if (method === 'POST' && path === '/v1/auth/confirm_user') return 'confirm_user';
   return undefined;
 }
 

@@ -216,3 +216,145 @@ export function namedFixtures(): FakeMessage[] {
     ...threadMessages(),
   ];
 }
+
+/** One hand-written sample: minutes before FIXTURE_NOW, headers, snippet as Gmail sends it, read or not. */
+interface Sample {
+  minutesAgo: number;
+  from: string;
+  subject: string;
+  snippet: string;
+  unread: boolean;
+  category: string;
+  /** Index of the sample whose thread this one replies to. */
+  replyTo?: number;
+}
+
+const LAUNCH_THREAD = 'Launch checklist for Thursday';
+
+const SAMPLES: readonly Sample[] = [
+  {
+    minutesAgo: 120,
+    from: '"Priya Raman" <priya@acme.example>',
+    subject: LAUNCH_THREAD,
+    snippet: 'Hi all, here&#39;s the checklist for Thursday. Please add anything I missed by end of day.',
+    unread: false,
+    category: 'CATEGORY_PERSONAL',
+  },
+  {
+    minutesAgo: 45,
+    from: '"Marco Rossi" <marco@acme.example>',
+    subject: `Re: ${LAUNCH_THREAD}`,
+    snippet: 'Added the rollback plan. Who owns the status page copy?',
+    unread: false,
+    category: 'CATEGORY_PERSONAL',
+    replyTo: 0,
+  },
+  {
+    minutesAgo: 2,
+    from: '"Priya Raman" <priya@acme.example>',
+    subject: `Re: ${LAUNCH_THREAD}`,
+    snippet: 'Thanks! I&#39;ve updated the doc. Two open items: legal sign-off &amp; the status page copy.',
+    unread: true,
+    category: 'CATEGORY_PERSONAL',
+    replyTo: 0,
+  },
+  {
+    minutesAgo: 12,
+    from: 'GitHub <notifications@github.com>',
+    subject: '[acme/api] Release v2.14.0',
+    snippet: 'v2.14.0 is out: faster pagination, a fix for retry storms on 503s, and 14 other changes.',
+    unread: true,
+    category: 'CATEGORY_UPDATES',
+  },
+  {
+    minutesAgo: 25,
+    from: '"Google Calendar" <calendar-notification@google.com>',
+    subject: 'Invitation: Sprint planning @ Monday 10:00 - 11:00 (UTC)',
+    snippet: 'You have been invited to the following event. Sprint planning. Join with Google Meet.',
+    unread: true,
+    category: 'CATEGORY_UPDATES',
+  },
+  {
+    minutesAgo: 38,
+    from: '"Parcel Tracking" <tracking@parcels.example>',
+    subject: '\u{1F4E6} Your order has shipped',
+    snippet: 'Good news! Order #A-20931 is on its way &amp; should arrive on Thursday.',
+    unread: false,
+    category: 'CATEGORY_UPDATES',
+  },
+  {
+    minutesAgo: 70,
+    from: '"The Weekly Byte" <newsletter@weeklybyte.example>',
+    subject: 'Issue #212: Postgres 18, HTTP/3 in practice, and a farewell to jQuery',
+    snippet:
+      'This week: what&#39;s new in Postgres 18, &quot;HTTP/3 in practice&quot;, and 5 links worth your time.',
+    unread: false,
+    category: 'CATEGORY_PROMOTIONS',
+  },
+  {
+    minutesAgo: 95,
+    from: '"田中 さくら" <sakura.tanaka@example.jp>',
+    subject: '来週の打ち合わせについて',
+    snippet: '田中です。来週の打ち合わせですが、水曜日の午後はいかがでしょうか。',
+    unread: true,
+    category: 'CATEGORY_PERSONAL',
+  },
+  {
+    minutesAgo: 180,
+    from: '"Account Security" <no-reply@accounts.example>',
+    subject: 'Security alert: new sign-in on Linux',
+    snippet:
+      'We noticed a new sign-in from Chrome on Linux. If this was you, you don&#39;t need to do anything.',
+    unread: false,
+    category: 'CATEGORY_UPDATES',
+  },
+  {
+    minutesAgo: 240,
+    from: 'Finance <ap@acme.example>',
+    subject: 'Expense report approved: €1,240.50',
+    snippet: 'Your expense report &quot;Berlin offsite&quot; was approved and will be paid on the next run.',
+    unread: false,
+    category: 'CATEGORY_UPDATES',
+  },
+  {
+    minutesAgo: 1440,
+    from: '"Jordan Lee" <jordan@partner.example>',
+    subject: 'Contract redlines (v3): please review before Friday',
+    snippet: 'Attached are our redlines. The only open point is &quot;Section 4.2 &lt;Liability&gt;&quot;.',
+    unread: true,
+    category: 'CATEGORY_PERSONAL',
+  },
+  {
+    minutesAgo: 2880,
+    from: 'People Team <people@acme.example>',
+    subject: 'Reminder: update your emergency contact',
+    snippet: 'It takes a minute and helps us reach the right person if we ever need to.',
+    unread: false,
+    category: 'CATEGORY_UPDATES',
+  },
+];
+
+/**
+ * A realistic working inbox for demos: a three-message thread, notifications, a calendar invite, a
+ * newsletter, a non-Latin and an emoji subject, entities in snippets, read and unread, spread over two
+ * days before FIXTURE_NOW. Ids ('b0…') are distinct from every other fixture's. Fresh objects.
+ */
+export function sampleMessages(): FakeMessage[] {
+  const ids = SAMPLES.map((_, index) => gmailId('b0', index));
+  return SAMPLES.map((sample, index) => {
+    const id = ids[index] as string;
+    const threadId = sample.replyTo === undefined ? id : (ids[sample.replyTo] as string);
+    const fixture = message(id, FIXTURE_NOW - sample.minutesAgo * MINUTE, {
+      threadId,
+      from: sample.from,
+      subject: sample.subject,
+      snippet: sample.snippet,
+      labelIds: sample.unread ? ['INBOX', 'UNREAD', sample.category] : ['INBOX', sample.category],
+    });
+    if (sample.replyTo !== undefined) {
+      const parent = `<${threadId}.fixture@mail.example.com>`;
+      fixture.headers.push({ name: 'In-Reply-To', value: parent }, { name: 'References', value: parent });
+    }
+    return fixture;
+  });
+}

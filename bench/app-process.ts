@@ -1,0 +1,77 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The app as operators run it (`node dist/index.js`), in a process of its own, so that what the
+ * benchmark measures is the app: the stand-ins and the load driver run in the benchmark's process,
+ * on the other core.
+ */
+
+const ROOT = join(__dirname, '..');
+
+export interface AppProcess {
+  pid: number;
+  port: number;
+  /** From spawn to the first 200 from GET /healthz. */
+  startupMs: number;
+  /** Resident set size now, from /proc (Linux). */
+  rssKb(): number;
+  stop(): Promise<number | null>;
+}
+
+export type AppEntry = 'dist' | 'src';
+
+/** Starts the app with exactly `env` (plus PATH) and waits until /healthz answers. */
+export async function startAppProcess(env: Record<string, string>, entry: AppEntry = 'dist'): Promise<AppProcess> {
+  const args = entry === 'dist' ? [join(ROOT, 'dist/index.js')] : ['--import', 'tsx', join(ROOT, 'src/index.ts')];
+  const started = performance.now();
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Only the tail is kept: the port line comes first, and a long run logs a line per summary.
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+  const port = await poll(() => Number(output.match(/localhost:(\d+)\/(slack\/events|healthz)/)?.[1]) || undefined, child, () => output);
+  await poll(
+    async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+      return response?.status === 200 || undefined;
+    },
+    child,
+    () => output,
+  );
+  const startupMs = performance.now() - started;
+  const pid = child.pid ?? 0;
+  return {
+    pid,
+    port,
+    startupMs,
+    rssKb: () => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? Number.NaN),
+    async stop() {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+async function poll<T>(probe: () => T | undefined | Promise<T | undefined>, child: ChildProcess, output: () => string): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the app did not start:\n${output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}

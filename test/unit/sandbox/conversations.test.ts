@@ -1,0 +1,140 @@
+import {
+  createConversations,
+  directMessageId,
+  dispatchFailedText,
+  type Entry,
+  type SlackRecords,
+} from '../../../src/sandbox/conversations';
+import type { PostedMessage, ResponseUrlPost } from '../../../src/stand-ins/slack-stand-in';
+
+const ADA = 'U0ADA';
+const GRACE = 'U0GRACE';
+const GENERAL = 'C0GENERAL';
+
+function setup() {
+  const records: { messages: PostedMessage[]; responseUrlPosts: ResponseUrlPost[] } & SlackRecords = {
+    messages: [],
+    responseUrlPosts: [],
+  };
+  let clock = 1000;
+  const conversations = createConversations(records, () => clock);
+  const tick = (ms = 10) => {
+    clock += ms;
+    return clock;
+  };
+  const command = (id: string, userId: string, typed = '/inbox', channelId = GENERAL) =>
+    conversations.commandSent({ responseUrlId: id, userId, channelId, typed, at: tick() });
+  // biome-ignore lint/suspicious/noExplicitAny: message bodies as the app posts them
+  const post = (id: string, body: Record<string, any>, status = 200) => {
+    records.responseUrlPosts.push({ id, body, at: tick(), status });
+  };
+  const postMessage = (channel: string, text: string) => {
+    tick();
+    records.messages.push({ channel, ts: `1.${records.messages.length}`, text, via: 'chat.postMessage' });
+    conversations.sync();
+  };
+  return { conversations, records, command, post, postMessage, tick };
+}
+
+const summary = (entries: Entry[] | undefined) =>
+  (entries ?? []).map((entry) => `${entry.kind}:${entry.kind === 'command' ? entry.typed : entry.text}`);
+
+describe('conversations as each person sees them', () => {
+  it('shows a command and its private replies to the person who ran it, and the summary to everyone', () => {
+    const { conversations, command, post, postMessage } = setup();
+    command('r1', ADA, '/inbox 5');
+    post('r1', { response_type: 'ephemeral', replace_original: false, text: 'Connect Gmail' });
+    post('r1', { response_type: 'ephemeral', replace_original: true, text: 'Connected' });
+    postMessage(GENERAL, 'summary');
+
+    expect(summary(conversations.view(ADA)[GENERAL])).toEqual([
+      'command:/inbox 5',
+      // Replaced in place: one private message, now saying "Connected".
+      'private:Connected',
+      'message:summary',
+    ]);
+    expect(summary(conversations.view(GRACE)[GENERAL])).toEqual(['message:summary']);
+  });
+
+  it('adds a new private message when the reply does not replace, and removes one on delete_original', () => {
+    const { conversations, command, post } = setup();
+    command('r1', ADA);
+    post('r1', { text: 'first' });
+    post('r1', { text: 'second' });
+    expect(summary(conversations.view(ADA)[GENERAL])).toEqual([
+      'command:/inbox',
+      'private:first',
+      'private:second',
+    ]);
+    post('r1', { delete_original: true });
+    expect(summary(conversations.view(ADA)[GENERAL])).toEqual(['command:/inbox', 'private:first']);
+  });
+
+  it('shows in_channel replies to everyone, and nothing Slack refused', () => {
+    const { conversations, command, post } = setup();
+    command('r1', ADA);
+    post('r1', { response_type: 'in_channel', text: 'summary via reply link' });
+    post('r1', { response_type: 'ephemeral', text: 'refused' }, 404);
+    expect(summary(conversations.view(GRACE)[GENERAL])).toEqual(['message:summary via reply link']);
+    expect(summary(conversations.view(ADA)[GENERAL])).toEqual([
+      'command:/inbox',
+      'message:summary via reply link',
+    ]);
+  });
+
+  it('shows a message in the ack privately, and "dispatch_failed" when the app did not answer', () => {
+    const { conversations, command } = setup();
+    command('r1', ADA, '/inbox help');
+    conversations.ackReceived('r1', { status: 200, body: { text: 'usage' } });
+    command('r2', ADA, '/inbox 5');
+    conversations.ackReceived('r2', { status: 0 });
+    expect(summary(conversations.view(ADA)[GENERAL])).toEqual([
+      'command:/inbox help',
+      'private:usage',
+      'command:/inbox 5',
+      `private:${dispatchFailedText('/inbox 5')}`,
+    ]);
+    expect(dispatchFailedText('/inbox 5')).toBe('/inbox failed with the error "dispatch_failed"');
+    expect(conversations.view(GRACE)[GENERAL]).toBeUndefined();
+  });
+
+  it('puts direct messages from the app in the person’s DM, addressed by user id or DM id', () => {
+    const { conversations, postMessage } = setup();
+    postMessage(ADA, 'dm by user id');
+    postMessage(directMessageId(ADA), 'dm by conversation id');
+    postMessage(GRACE, 'not for Ada');
+    expect(summary(conversations.view(ADA)[directMessageId(ADA)])).toEqual([
+      'message:dm by user id',
+      'message:dm by conversation id',
+    ]);
+    expect(Object.keys(conversations.view(ADA))).toEqual([directMessageId(ADA)]);
+  });
+
+  it('orders channel messages by when they arrived, between the commands around them', () => {
+    const { conversations, command, post, postMessage } = setup();
+    postMessage(GENERAL, 'earlier summary');
+    command('r1', ADA);
+    post('r1', { text: 'prompt' });
+    postMessage(GENERAL, 'later summary');
+    expect(summary(conversations.view(ADA)[GENERAL])).toEqual([
+      'message:earlier summary',
+      'command:/inbox',
+      'private:prompt',
+      'message:later summary',
+    ]);
+  });
+
+  it('changes its version whenever anything someone sees may have changed, and only then', () => {
+    const { conversations, command, post, records } = setup();
+    const v0 = conversations.version;
+    expect(conversations.version).toBe(v0);
+    command('r1', ADA);
+    const v1 = conversations.version;
+    expect(v1).toBeGreaterThan(v0);
+    post('r1', { text: 'x' });
+    expect(conversations.version).toBeGreaterThan(v1);
+    const v2 = conversations.version;
+    records.messages.push({ channel: GENERAL, ts: '1.1', text: 'm', via: 'chat.postMessage' });
+    expect(conversations.version).toBeGreaterThan(v2);
+  });
+});
