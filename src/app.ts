@@ -2,18 +2,27 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, HTTPReceiver, type Logger, SocketModeReceiver } from '@slack/bolt';
 import type { RetryOptions, WebClientOptions } from '@slack/web-api';
+import { createUserConfirmer } from './auth/confirm-user';
 import { createConsentWatcher } from './auth/consent-watcher';
 import { createArcadeClient, createGmailAccess } from './auth/gmail-access';
 import { createBackgroundTasks } from './background';
 import type { Config } from './config';
+import { createAppHome } from './connection/app-home';
+import { createConnectionFlow } from './connection/connection-flow';
 import { createGmailReader } from './gmail/gmail-reader';
 import type { RetryBudget } from './gmail/retry-policy';
 import { createArcadeUserIdResolver } from './identity';
 import { createInboxFlow } from './inbox-flow';
+import { registerAppHome } from './listeners/app-home';
+import { registerConnectionButtons } from './listeners/connection-buttons';
 import { registerInboxCommand } from './listeners/inbox-command';
 import { registerLinkButtons } from './listeners/link-buttons';
 import { createLogger, describeError } from './log';
 import { createEmailLookup } from './slack/email-lookup';
+import { createTransports } from './transport';
+import { withRedaction } from './verifier/redacting-logger';
+import { createSlackSignIn } from './verifier/slack-sign-in';
+import { createVerifierRoutes, SIGN_IN_CALLBACK_PATH, VERIFY_PATH } from './verifier/verifier-routes';
 
 /**
  * The composition root: builds Bolt (HTTP or Socket Mode), the SDK clients and the services, and
@@ -31,6 +40,9 @@ export interface InboxAppTuning {
   consentRetryDelayMs?: { first: number; max: number };
   /** How long shutdown waits for summaries already being built. */
   shutdownGraceMs?: number;
+  /** The custom verifier's clock and state lifetime (tests move time instead of waiting). */
+  verifierClock?: () => number;
+  verifierStateTtlMs?: number;
 }
 
 export interface InboxApp {
@@ -58,7 +70,7 @@ const HEALTH_ROUTE: CustomRoute = {
 
 /** Builds the app from validated config. */
 export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): InboxApp {
-  const logger =
+  const baseLogger =
     tuning.logger ??
     createLogger({
       level: config.logLevel,
@@ -70,13 +82,58 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
           : config.slack.transport.appToken,
       ],
     });
+  // The verifier's secrets are scrubbed too, whichever logger the caller passed in.
+  const logger = config.verifier
+    ? withRedaction(baseLogger, [config.verifier.slackClientSecret, config.verifier.secret])
+    : baseLogger;
   // Slack's default is ten retries over about 30 minutes: far too long for someone waiting.
   const slackRetry = tuning.slackRetry ?? { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 3000 };
+  const transports = createTransports();
   const clientOptions = (): WebClientOptions => ({
     slackApiUrl: config.slack.apiUrl,
     retryConfig: { ...slackRetry },
     logger,
+    // Also carries Bolt's respond() to response_url.
+    fetch: transports.slackFetch,
   });
+
+  const arcade = createArcadeClient({
+    apiKey: config.arcade.apiKey,
+    baseUrl: config.arcade.baseUrl,
+    logger,
+    fetch: transports.arcadeFetch,
+    ...(tuning.arcadeMaxRetries !== undefined ? { maxRetries: tuning.arcadeMaxRetries } : {}),
+  });
+  const access = createGmailAccess(arcade, transports.arcadeLongPoll);
+  const watcher = createConsentWatcher({
+    access,
+    logger,
+    timeoutMs: config.consentTimeoutMs,
+    ...(tuning.consentRetryDelayMs ? { retryDelayMs: tuning.consentRetryDelayMs } : {}),
+  });
+
+  const routes: CustomRoute[] = [HEALTH_ROUTE];
+  if (config.verifier) {
+    routes.push(
+      ...createVerifierRoutes({
+        config: config.verifier,
+        userIdSource: config.arcade.userIdSource,
+        signIn: createSlackSignIn({
+          apiUrl: config.slack.apiUrl,
+          clientId: config.verifier.slackClientId,
+          clientSecret: config.verifier.slackClientSecret,
+          logger,
+          retry: { ...slackRetry },
+          ...(tuning.verifierClock ? { now: tuning.verifierClock } : {}),
+        }),
+        confirmer: createUserConfirmer(arcade),
+        pendingAuthId: (arcadeUserId) => watcher.pendingAuthId(arcadeUserId),
+        logger,
+        ...(tuning.verifierClock ? { now: tuning.verifierClock } : {}),
+        ...(tuning.verifierStateTtlMs ? { stateTtlMs: tuning.verifierStateTtlMs } : {}),
+      }),
+    );
+  }
 
   const { transport } = config.slack;
   let healthServer: () => Server | undefined;
@@ -85,16 +142,18 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     const http = new HTTPReceiver({
       signingSecret: transport.signingSecret,
       endpoints: '/slack/events',
-      customRoutes: [HEALTH_ROUTE],
+      customRoutes: routes,
       logger,
     });
     receiver = http;
     healthServer = () => undefined;
   } else {
+    // Socket Mode needs no public URL for Slack, but the health check and the verifier are served
+    // by a small HTTP server of their own on PORT.
     const socket = new SocketModeReceiver({
       appToken: transport.appToken,
       logger,
-      customRoutes: [HEALTH_ROUTE],
+      customRoutes: routes,
       // The socket-mode client mutates its options, so it gets its own copy.
       installerOptions: { port: transport.port, clientOptions: clientOptions() },
     });
@@ -111,36 +170,41 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     deferInitialization: true,
   });
 
-  const access = createGmailAccess(
-    createArcadeClient({
-      apiKey: config.arcade.apiKey,
-      baseUrl: config.arcade.baseUrl,
-      logger,
-      ...(tuning.arcadeMaxRetries !== undefined ? { maxRetries: tuning.arcadeMaxRetries } : {}),
-    }),
-  );
-  const watcher = createConsentWatcher({
-    access,
-    logger,
-    timeoutMs: config.consentTimeoutMs,
-    ...(tuning.consentRetryDelayMs ? { retryDelayMs: tuning.consentRetryDelayMs } : {}),
-  });
   const reader = createGmailReader({
     rootUrl: config.gmail.apiUrl,
     logger,
+    fetch: transports.gmailFetch,
     ...(tuning.gmailRetry ? { retry: tuning.gmailRetry } : {}),
     ...(tuning.gmailConcurrency ? { concurrency: tuning.gmailConcurrency } : {}),
   });
+  const resolveUserId = createArcadeUserIdResolver(
+    config.arcade.userIdSource,
+    createEmailLookup(bolt.client),
+  );
   const flow = createInboxFlow({
-    resolveUserId: createArcadeUserIdResolver(config.arcade.userIdSource, createEmailLookup(bolt.client)),
+    resolveUserId,
     access,
     reader,
     watcher,
     logger,
     consentTimeoutMs: config.consentTimeoutMs,
+    verifier: config.verifier !== undefined,
+  });
+  const connection = createConnectionFlow({ resolveUserId, access, logger });
+  const home = createAppHome({
+    resolveUserId,
+    access,
+    watcher,
+    logger,
+    visibility: config.visibility,
+    publish: async (userId, view) => {
+      await bolt.client.views.publish({ user_id: userId, view });
+    },
   });
   const tasks = createBackgroundTasks(logger);
-  registerInboxCommand(bolt, { flow, tasks });
+  registerInboxCommand(bolt, { flow, connection, tasks, visibility: config.visibility });
+  registerConnectionButtons(bolt, { flow, connection, home, tasks });
+  registerAppHome(bolt, { home, tasks });
   registerLinkButtons(bolt);
   bolt.error(async (error) => {
     logger.error('unhandled error in a listener:', describeError(error));
@@ -158,6 +222,12 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
       } catch (error) {
         throw new StartupError(
           `Slack refused SLACK_BOT_TOKEN at start-up (auth.test): ${describeError(error)}`,
+        );
+      }
+      if (config.verifier) {
+        const base = config.verifier.publicUrl;
+        logger.info(
+          `custom user verifier on: Arcade verifier URL ${base}${VERIFY_PATH}, Slack redirect URL ${base}${SIGN_IN_CALLBACK_PATH}`,
         );
       }
       if (transport.mode === 'http') {
@@ -182,6 +252,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
       await watcher.stop();
       const finished = await tasks.drain(tuning.shutdownGraceMs ?? 10_000);
       if (!finished) logger.warn(`shutdown: ${tasks.size} summary task(s) still running were abandoned`);
+      await transports.close();
     },
   };
 }

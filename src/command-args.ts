@@ -8,19 +8,43 @@ export const MAX_COUNT = 25;
 export const MAX_QUERY_LENGTH = 500;
 
 export type ParsedCommand =
-  | { kind: 'summary'; request: InboxRequest }
+  /** `privately` is present (true) only when the person asked for a summary only they see. */
+  | { kind: 'summary'; request: InboxRequest; privately?: true }
   | { kind: 'help' }
+  | { kind: 'status' }
+  | { kind: 'disconnect' }
   | { kind: 'invalid'; problem: string };
 
 const HELP_WORDS = new Set(['help', '-h', '--help', '?', 'usage']);
+/** Commands that are the whole text; with anything after them they are a Gmail search. */
+const WHOLE_WORD_COMMANDS: Record<string, 'status' | 'disconnect'> = {
+  status: 'status',
+  disconnect: 'disconnect',
+};
+/** A leading word asking for a private summary, whatever INBOX_VISIBILITY says. */
+export const PRIVATE_WORD = 'private';
 
 /**
- * Parses the text after `/inbox`: an optional leading count, then an optional Gmail search.
- * Only a leading number is a count, so a search such as `invoice 2024` stays a search.
+ * Parses the text after `/inbox`: `status`, `disconnect` or `help` on their own; otherwise an
+ * optional leading `private`, an optional count, then an optional Gmail search. Only a leading
+ * word is a keyword and only a leading number is a count, so `invoice 2024` or `is:private` stay
+ * searches.
  */
 export function parseInboxCommand(rawText: string): ParsedCommand {
   // Control characters cannot be typed on purpose; they only arrive from pastes and would confuse Gmail.
-  const text = rawText.replace(/\p{Cc}+/gu, ' ').trim();
+  const cleaned = rawText.replace(/\p{Cc}+/gu, ' ').trim();
+  const whole = WHOLE_WORD_COMMANDS[cleaned.toLowerCase()];
+  if (whole) return { kind: whole };
+  const [firstWord = ''] = cleaned.split(/\s/, 1);
+  if (firstWord.toLowerCase() === PRIVATE_WORD) {
+    const parsed = parseSummary(cleaned.slice(firstWord.length).trim());
+    return parsed.kind === 'summary' ? { ...parsed, privately: true } : parsed;
+  }
+  return parseSummary(cleaned);
+}
+
+/** The count-then-search part (also `help`). */
+function parseSummary(text: string): ParsedCommand {
   if (text === '') return { kind: 'summary', request: { count: DEFAULT_COUNT } };
   if (HELP_WORDS.has(text.toLowerCase())) return { kind: 'help' };
 

@@ -13,6 +13,23 @@ export type UserIdSource = 'slack' | 'email';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/** Where a summary goes: the channel for everyone (as typed), or only to the person who asked. */
+export type Visibility = 'channel' | 'private';
+
+/**
+ * The custom user verifier (README "Security"): Arcade sends the browser to `<publicUrl>/verify`
+ * after Google's consent, and the app proves who is there with Sign in with Slack.
+ */
+export interface VerifierConfig {
+  /** The https origin where this app is reachable from browsers, without a trailing slash. */
+  publicUrl: string;
+  /** The Slack app's OAuth client (Basic Information → App Credentials), used for Sign in with Slack. */
+  slackClientId: string;
+  slackClientSecret: string;
+  /** Signs the OAuth `state` and the verifier cookie (HMAC-SHA256). */
+  secret: string;
+}
+
 export interface Config {
   slack: { botToken: string; apiUrl: string; transport: SlackTransport };
   arcade: { apiKey: string; baseUrl: string; userIdSource: UserIdSource };
@@ -20,6 +37,10 @@ export interface Config {
   /** How long the app waits for a person to finish Arcade's consent before telling them it expired. */
   consentTimeoutMs: number;
   logLevel: LogLevel;
+  /** Where summaries go unless a command asks for a private one. */
+  visibility: Visibility;
+  /** Set when VERIFIER_ENABLED=true; undefined means Arcade's own verifier (development). */
+  verifier?: VerifierConfig;
 }
 
 /** Thrown by loadConfig with every problem found, one per line. */
@@ -47,6 +68,12 @@ export const DEFAULTS = {
  * wait cannot usefully outlast it.
  */
 const CONSENT_TIMEOUT_RANGE = { min: 30, max: 1800 };
+
+/** HMAC keys shorter than this are guessable offline from one signed state. */
+export const MIN_VERIFIER_SECRET_LENGTH = 32;
+
+/** Hosts where a plain-http PUBLIC_URL is allowed: a browser on the same machine (development, tests). */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** Reads and validates the settings; throws ConfigError listing every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -134,7 +161,63 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         CONSENT_TIMEOUT_RANGE.max,
       ),
     logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, DEFAULTS.logLevel),
+    visibility: oneOf('INBOX_VISIBILITY', ['channel', 'private'] as const, 'channel'),
   };
+  const verifierEnabled = oneOf('VERIFIER_ENABLED', ['true', 'false'] as const, 'false') === 'true';
+  if (verifierEnabled) {
+    const hint = 'needed with VERIFIER_ENABLED=true (see README "Security")';
+    const publicUrl = publicOrigin(
+      required('PUBLIC_URL', `${hint}: the https address browsers reach this app at`),
+    );
+    const slackClientId = required(
+      'SLACK_CLIENT_ID',
+      `${hint}: the Slack app's Client ID from "Basic Information"`,
+    );
+    const slackClientSecret = required(
+      'SLACK_CLIENT_SECRET',
+      `${hint}: the Slack app's Client Secret from "Basic Information"`,
+    );
+    const secret = required(
+      'VERIFIER_SECRET',
+      `${hint}: a random string of at least ${MIN_VERIFIER_SECRET_LENGTH} characters`,
+    );
+    if (secret && secret.length < MIN_VERIFIER_SECRET_LENGTH) {
+      // The length is named, never the value.
+      problems.push(
+        `VERIFIER_SECRET must be at least ${MIN_VERIFIER_SECRET_LENGTH} characters long (it has ${secret.length}); generate one with: openssl rand -hex 32`,
+      );
+    }
+    config.verifier = { publicUrl, slackClientId, slackClientSecret, secret };
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+
+  /**
+   * PUBLIC_URL as an origin. https is required because the verifier's cookie and Slack's redirect
+   * carry a person's sign-in; plain http is accepted only for a browser on this machine.
+   */
+  function publicOrigin(value: string): string {
+    if (!value) return '';
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      problems.push(`PUBLIC_URL must be an https URL such as https://inbox.example.com, got "${value}"`);
+      return '';
+    }
+    if (parsed.username || parsed.password) {
+      // Not echoed: it holds a password.
+      problems.push('PUBLIC_URL must not contain a user name or password');
+    } else if (
+      parsed.protocol !== 'https:' &&
+      !(parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname))
+    ) {
+      problems.push(`PUBLIC_URL must use https (plain http only for localhost), got "${value}"`);
+    } else if ((parsed.pathname !== '/' && parsed.pathname !== '') || parsed.search || parsed.hash) {
+      problems.push(
+        `PUBLIC_URL must be the address only, without a path or query (the app serves /verify itself), got "${value}"`,
+      );
+    }
+    return parsed.origin;
+  }
 }

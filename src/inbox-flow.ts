@@ -3,39 +3,65 @@ import type { Logger } from '@slack/bolt';
 import type { ConsentOutcome, ConsentWatcher } from './auth/consent-watcher';
 import type { AccessResult, GmailAccess, Grant } from './auth/gmail-access';
 import {
+  alreadySharedMessage,
   type ConnectReason,
   connectedMessage,
   connectPrompt,
   consentExpiredMessage,
   consentFailedMessage,
   failureMessage,
+  privateSummary,
+  type SlackMessage,
+  sharedNote,
+  shareNeedsConnectMessage,
   shutdownMessage,
 } from './blocks/notices';
 import { renderInbox } from './blocks/render-inbox';
+import type { Visibility } from './config';
 import { GmailAccessRefusedError, InboxError } from './errors';
 import type { GmailReader } from './gmail/gmail-reader';
 import type { ArcadeUserIdResolver, SlackIdentity } from './identity';
 import type { InboxRequest } from './inbox';
 import { describeError } from './log';
 import type { Replies } from './slack/replies';
+import { encodeShareValue, type ShareReference } from './slack/share-value';
+import { createSummaryStore, type SummaryStore } from './slack/summary-store';
 
 /**
  * The product's flow for one `/inbox`, after the ack: identity → Arcade → (consent, waited for in
- * the background) → Gmail → Block Kit → Slack. Knows nothing of Bolt's shapes; every failure ends
- * in a private message that says what happened and what to do.
+ * the background) → Gmail → Block Kit → Slack (the channel, or only the person with a "Share to
+ * channel" button). Knows nothing of Bolt's shapes; every failure ends in a private message that
+ * says what happened and what to do.
  */
 
 export interface InboxCommand {
   identity: SlackIdentity;
   request: InboxRequest;
   replies: Replies;
+  /** Where the command was typed: a private summary's Share button posts there. */
+  channelId: string;
+  /** Default 'channel': posted for everyone. 'private': only the person sees it, and may share it. */
+  visibility?: Visibility;
 }
 
+/** A click on a private summary's "Share to channel" button. */
+export interface ShareCommand {
+  /** Who clicked, from the signed interaction; only the summary's owner can share it. */
+  identity: SlackIdentity;
+  share: ShareReference;
+  /** Reply routes for the channel in `share`, with the clicked message's reply link. */
+  replies: Replies;
+}
+
+/** One `/inbox` to its end, and Share clicks on private summaries. */
 export interface InboxFlow {
   /** Runs the command to its end. Never rejects: failures are told to the person and logged. */
   run(command: InboxCommand): Promise<void>;
+  /** Posts a private summary for everyone in its channel. Never rejects. */
+  share(command: ShareCommand): Promise<void>;
 }
 
+/** The adapters the flow runs over. */
 export interface InboxFlowDeps {
   resolveUserId: ArcadeUserIdResolver;
   access: GmailAccess;
@@ -43,16 +69,26 @@ export interface InboxFlowDeps {
   watcher: ConsentWatcher;
   logger: Logger;
   consentTimeoutMs: number;
+  /** Private summaries awaiting a Share click; a fresh in-memory store by default. */
+  summaries?: SummaryStore;
+  /** The custom user verifier is on: the Connect prompt says a Slack sign-in follows Google. */
+  verifier?: boolean;
   /** Ties a person's error message to the log line; random by default. */
   newReferenceId?: () => string;
+}
+
+/** Who owns a private summary: the same person in the same workspace (or Enterprise Grid org). */
+function ownerKey(identity: SlackIdentity): string {
+  return `${identity.enterpriseId || identity.teamId}:${identity.userId}`;
 }
 
 /** Creates the flow over its adapters. */
 export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
   const { access, reader, watcher, logger } = deps;
   const newReferenceId = deps.newReferenceId ?? (() => randomBytes(4).toString('hex'));
+  const summaries = deps.summaries ?? createSummaryStore();
 
-  async function fail(command: InboxCommand, error: unknown): Promise<void> {
+  async function fail(command: { identity: SlackIdentity; replies: Replies }, error: unknown): Promise<void> {
     const referenceId = newReferenceId();
     const known = error instanceof InboxError;
     logger[known ? 'warn' : 'error'](
@@ -76,7 +112,9 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
     consent: Extract<AccessResult, { kind: 'consent_required' }>,
     reason: ConnectReason,
   ): Promise<void> {
-    await command.replies.showPrivately(connectPrompt(consent.url, reason, deps.consentTimeoutMs));
+    await command.replies.showPrivately(
+      connectPrompt(consent.url, reason, deps.consentTimeoutMs, { verifier: deps.verifier === true }),
+    );
     watcher.watch(arcadeUserId, consent.authId, (outcome) => afterConsent(command, arcadeUserId, outcome));
   }
 
@@ -121,11 +159,37 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
 
   async function publish(command: InboxCommand, grant: Grant): Promise<void> {
     const inbox = await reader.readInbox(grant.token, command.request, grant.account);
-    const route = await command.replies.publish(renderInbox(inbox, { requesterId: command.identity.userId }));
+    const summary = renderInbox(inbox, { requesterId: command.identity.userId });
+    let route: string;
+    if (command.visibility === 'private') {
+      const reference = summaries.put(ownerKey(command.identity), summary);
+      const value = encodeShareValue({ reference, request: command.request, channelId: command.channelId });
+      await command.replies.showPrivately(privateSummary(summary, value));
+      route = 'a private reply';
+    } else {
+      route = await command.replies.publish(summary);
+    }
     logger.info(
       `summary of ${inbox.messages.length} message(s) for ${command.identity.userId} delivered via ${route}` +
         (inbox.skipped ? ` (${inbox.skipped} vanished)` : ''),
     );
+  }
+
+  /**
+   * The summary to share: the very one the person saw, when this process still holds it; after a
+   * restart, read afresh with the same count and search. Undefined when Gmail is not connected.
+   */
+  async function summaryToShare(command: ShareCommand): Promise<SlackMessage | 'already_shared' | undefined> {
+    const stored = summaries.take(command.share.reference, ownerKey(command.identity));
+    if (stored.kind === 'found') return stored.message;
+    if (stored.kind === 'already_shared') return 'already_shared';
+    const arcadeUserId = await deps.resolveUserId(command.identity);
+    // Sharing never starts a consent (an authorize call would open one): the person is told to run /inbox.
+    if (!(await access.connection(arcadeUserId)).connected) return undefined;
+    const result = await access.request(arcadeUserId);
+    if (result.kind !== 'granted') return undefined;
+    const inbox = await reader.readInbox(result.grant.token, command.share.request, result.grant.account);
+    return renderInbox(inbox, { requesterId: command.identity.userId });
   }
 
   /**
@@ -158,6 +222,25 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
   }
 
   return {
+    async share(command) {
+      try {
+        const summary = await summaryToShare(command);
+        if (summary === 'already_shared') return await command.replies.showPrivately(alreadySharedMessage());
+        if (!summary) return await command.replies.showPrivately(shareNeedsConnectMessage());
+        const route = await command.replies.publish(summary);
+        logger.info(`${command.identity.userId} shared a summary via ${route}`);
+        // By DM, the person was already told why; otherwise the private copy gives way to a note.
+        if (route === 'dm') return;
+        await command.replies
+          .showPrivately(sharedNote(command.share.channelId), { replace: true })
+          .catch((error: unknown) =>
+            logger.warn('could not replace the shared summary:', describeError(error)),
+          );
+      } catch (error) {
+        await fail(command, error);
+      }
+    },
+
     async run(command) {
       try {
         const arcadeUserId = await deps.resolveUserId(command.identity);

@@ -28,6 +28,11 @@ export interface ConsentWatcher {
   watch(arcadeUserId: string, authId: string, waiter: ConsentWaiter): void;
   /** How many people have a consent being watched. */
   readonly pending: number;
+  /**
+   * The authorization id of the consent this app is waiting on for `arcadeUserId`, if any: the
+   * custom verifier confirms only people who have a Connect link outstanding from this app.
+   */
+  pendingAuthId(arcadeUserId: string): string | undefined;
   /** Aborts every watch; waiters hear `aborted`. Resolves when they have all been told. */
   stop(): Promise<void>;
 }
@@ -146,6 +151,9 @@ export function createConsentWatcher(options: ConsentWatcherOptions): ConsentWat
     },
     get pending() {
       return watches.size;
+    },
+    pendingAuthId(arcadeUserId) {
+      return watches.get(arcadeUserId)?.authId;
     },
     async stop() {
       stopping = true;

@@ -8,6 +8,7 @@ import Arcade, {
   PermissionDeniedError,
   RateLimitError,
 } from '@arcadeai/arcadejs';
+import type { UserConnectionResponse } from '@arcadeai/arcadejs/resources/admin/user-connections';
 import type { AuthorizationResponse } from '@arcadeai/arcadejs/resources/shared';
 import type { Logger } from '@slack/bolt';
 import {
@@ -46,6 +47,15 @@ export type ConsentStatus =
   /** Arcade no longer knows the flow (expired or removed). */
   | { kind: 'unknown' };
 
+/** What Arcade holds for a person, read without starting a consent. */
+export type GmailConnection =
+  | {
+      connected: true;
+      /** The Google account, when Arcade knows it. */
+      account?: string;
+    }
+  | { connected: false };
+
 export interface GmailAccess {
   /** Asks Arcade for the person's Gmail token; Arcade refreshes stored grants itself. */
   request(arcadeUserId: string): Promise<AccessResult>;
@@ -53,6 +63,8 @@ export interface GmailAccess {
   checkConsent(authId: string, options: { waitSeconds: number; signal: AbortSignal }): Promise<ConsentStatus>;
   /** Removes the person's stored Google connections, so the next request starts a fresh consent. */
   disconnect(arcadeUserId: string): Promise<number>;
+  /** Whether the person has a stored Google connection that covers Gmail read access. */
+  connection(arcadeUserId: string): Promise<GmailConnection>;
 }
 
 export interface ArcadeClientOptions {
@@ -62,6 +74,8 @@ export interface ArcadeClientOptions {
   /** Retries of idempotent-safe calls inside the SDK (it honours Retry-After). */
   maxRetries?: number;
   timeoutMs?: number;
+  /** The HTTP transport (src/transport.ts); Node's fetch by default. */
+  fetch?: typeof fetch;
 }
 
 /**
@@ -77,11 +91,15 @@ export function createArcadeClient(options: ArcadeClientOptions): Arcade {
     timeout: options.timeoutMs ?? 30_000,
     logLevel: 'warn',
     logger: { error: log.error, warn: log.warn, info: log.info, debug: log.debug },
+    ...(options.fetch ? { fetch: options.fetch } : {}),
   });
 }
 
-/** Creates the GmailAccess adapter over an Arcade client. */
-export function createGmailAccess(client: Arcade): GmailAccess {
+/**
+ * Creates the GmailAccess adapter over an Arcade client. `longPoll` holds per-request fetch options
+ * (a connection pool of their own) for the consent long-polls.
+ */
+export function createGmailAccess(client: Arcade, longPoll: { dispatcher?: unknown } = {}): GmailAccess {
   return {
     async request(arcadeUserId) {
       const response = await translate(() =>
@@ -113,7 +131,8 @@ export function createGmailAccess(client: Arcade): GmailAccess {
           client.auth.status(
             { id: authId, wait },
             // The loop that calls this owns retries and backoff; a slow answer is a long-poll, not a fault.
-            { signal, timeout: (wait + 15) * 1000, maxRetries: 0 },
+            // The SDK types fetchOptions against one undici; the dispatcher is from the app's own (src/transport.ts).
+            { signal, timeout: (wait + 15) * 1000, maxRetries: 0, fetchOptions: longPoll as never },
           ),
         );
       } catch (error) {
@@ -127,19 +146,44 @@ export function createGmailAccess(client: Arcade): GmailAccess {
     },
 
     async disconnect(arcadeUserId) {
-      const ids: string[] = [];
-      await translate(async () => {
-        for await (const connection of client.admin.userConnections.list({
-          user_id: arcadeUserId,
-          provider_id: GOOGLE_PROVIDER,
-        })) {
-          if (connection.id && connection.user_id === arcadeUserId) ids.push(connection.id);
-        }
-      });
+      const ids = (await listConnections(arcadeUserId)).flatMap((connection) =>
+        connection.id ? [connection.id] : [],
+      );
       for (const id of ids) await translate(() => client.admin.userConnections.delete(id));
       return ids.length;
     },
+
+    async connection(arcadeUserId) {
+      const usable = (await listConnections(arcadeUserId)).filter(
+        // No scopes listed means Arcade did not say; the next authorize call decides then.
+        (connection) => !connection.scopes?.length || connection.scopes.includes(GMAIL_READONLY_SCOPE),
+      );
+      if (usable.length === 0) return { connected: false };
+      const email = usable
+        .map((connection) => (connection.provider_user_info as { email?: unknown } | undefined)?.email)
+        .find((value): value is string => typeof value === 'string' && value.includes('@'));
+      return email ? { connected: true, account: email } : { connected: true };
+    },
   };
+
+  /** The person's Google connections; the user id is checked again, never trusting the filter alone. */
+  async function listConnections(arcadeUserId: string): Promise<UserConnectionResponse[]> {
+    const found: UserConnectionResponse[] = [];
+    await translate(async () => {
+      for await (const connection of client.admin.userConnections.list({
+        user_id: arcadeUserId,
+        provider_id: GOOGLE_PROVIDER,
+      })) {
+        if (
+          connection.user_id === arcadeUserId &&
+          (connection.provider_id ?? GOOGLE_PROVIDER) === GOOGLE_PROVIDER
+        ) {
+          found.push(connection);
+        }
+      }
+    });
+    return found;
+  }
 }
 
 function grantFrom(response: AuthorizationResponse): Grant | undefined {

@@ -29,18 +29,45 @@ export const CONNECT_GMAIL_ACTION = 'connect_gmail';
 
 const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
-/** `/inbox help`: usage, shown only to the person who asked. */
-export function helpMessage(): SlackMessage {
-  const text = [
-    '*`/inbox`* posts a summary of your newest Gmail messages in this channel.',
+/** The "Share to channel" button on a private summary; the listener matches on it. */
+export const SHARE_SUMMARY_ACTION = 'share_summary';
+/** The Disconnect button after `/inbox disconnect`. */
+export const DISCONNECT_GMAIL_ACTION = 'disconnect_gmail';
+/** The Cancel button after `/inbox disconnect`. */
+export const DISCONNECT_CANCEL_ACTION = 'disconnect_cancel';
+
+/** Where summaries go by default (INBOX_VISIBILITY); the help text and App Home explain it. */
+export type SummaryVisibility = 'channel' | 'private';
+
+/** The usage lines shared by `/inbox help` and the App Home tab. */
+export function usageLines(visibility: SummaryVisibility): string[] {
+  return [
+    visibility === 'private'
+      ? '*`/inbox`* shows you a private summary of your newest Gmail messages, with a button to share it with the channel.'
+      : '*`/inbox`* posts a summary of your newest Gmail messages in the channel where you type it.',
     `• \`/inbox\`: your ${DEFAULT_COUNT} newest inbox messages`,
     `• \`/inbox 25\`: a different count (1 to ${MAX_COUNT})`,
     '• `/inbox is:unread from:alice`: any Gmail search (searches all mail, like the Gmail search box)',
     '• `/inbox 5 has:attachment newer_than:2d`: both together; the count comes first',
+    visibility === 'private'
+      ? '• `/inbox private …`: private, as always here'
+      : '• `/inbox private …`: only you see the summary (with a *Share to channel* button); put it first, e.g. `/inbox private 5 is:unread`',
+    '• `/inbox status`: whether your Gmail is connected, and which account',
+    '• `/inbox disconnect`: remove this app’s access to your Gmail',
     '• `/inbox help`: this message',
+  ];
+}
+
+/** `/inbox help`: usage, shown only to the person who asked. */
+export function helpMessage(visibility: SummaryVisibility = 'channel'): SlackMessage {
+  const text = [
+    ...usageLines(visibility),
     'The first time, you get a private *Connect Gmail* button. The app asks for read-only access: it reads senders, subjects and short previews, and can never send, change or delete mail.',
   ].join('\n');
-  return { text: '/inbox usage: /inbox [count] [Gmail search]', blocks: [section(text)] };
+  return {
+    text: '/inbox usage: /inbox [private] [count] [Gmail search] | status | disconnect',
+    blocks: [section(text)],
+  };
 }
 
 /** A command that could not be understood; the typed text is echoed so nothing is lost. */
@@ -51,8 +78,16 @@ export function invalidCommandMessage(problem: string, typed: string): SlackMess
 
 export type ConnectReason = 'first_time' | 'access_refused';
 
-/** The private "Connect Gmail" prompt carrying Arcade's authorization URL. */
-export function connectPrompt(url: string, reason: ConnectReason, timeoutMs: number): SlackMessage {
+/**
+ * The private "Connect Gmail" prompt carrying Arcade's authorization URL. With the custom verifier
+ * on, the person is told they will confirm who they are with Slack, so that step is no surprise.
+ */
+export function connectPrompt(
+  url: string,
+  reason: ConnectReason,
+  timeoutMs: number,
+  options: { verifier?: boolean } = {},
+): SlackMessage {
   const minutes = Math.round(timeoutMs / 60_000);
   const why =
     reason === 'access_refused'
@@ -81,7 +116,7 @@ export function connectPrompt(url: string, reason: ConnectReason, timeoutMs: num
         elements: [
           {
             type: 'mrkdwn',
-            text: `Your summary is posted here as soon as you finish. The link works for ${minutes} minutes; after that, run \`/inbox\` again.`,
+            text: `${options.verifier ? 'After Google, you confirm who you are with *Sign in with Slack*. ' : ''}Your summary arrives here as soon as you finish. The link works for ${minutes} minutes, only for you; after that, run \`/inbox\` again.`,
           },
         ],
       },
@@ -174,4 +209,128 @@ function humanDuration(seconds: number): string {
   if (seconds < 90) return `${Math.max(1, Math.round(seconds))} seconds`;
   if (seconds < 5400) return `${Math.round(seconds / 60)} minutes`;
   return `${Math.round(seconds / 3600)} hours`;
+}
+
+/**
+ * A summary shown only to the person, with a "Share to channel" button. `shareValue` is the
+ * button's value (a reference, never content or a token; at most 2,000 characters).
+ */
+export function privateSummary(summary: SlackMessage, shareValue: string): SlackMessage {
+  return {
+    text: summary.text,
+    blocks: [
+      ...(summary.blocks ?? []),
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: SHARE_SUMMARY_ACTION,
+            text: { type: 'plain_text', text: 'Share to channel' },
+            value: shareValue,
+          },
+        ],
+      },
+      {
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: ':lock: Only you can see this summary until you share it.' }],
+      },
+    ],
+  };
+}
+
+/** Replaces the private summary once it has been shared. */
+export function sharedNote(channelId: string): SlackMessage {
+  const text = `:white_check_mark: You shared this summary in <#${channelId}>.`;
+  return { text, blocks: [section(text)] };
+}
+
+/** A second click on a Share button whose summary was already shared. */
+export function alreadySharedMessage(): SlackMessage {
+  const text = 'This summary has already been shared. Run `/inbox` for a fresh one.';
+  return { text, blocks: [section(text)] };
+}
+
+/** A Share button whose value this app cannot read (an old or altered message). */
+export function shareButtonUnusableMessage(): SlackMessage {
+  const text = 'This button no longer works. Run `/inbox` for a fresh summary.';
+  return { text, blocks: [section(text)] };
+}
+
+/** Sharing needed a fresh read of Gmail, and Gmail is no longer connected. */
+export function shareNeedsConnectMessage(): SlackMessage {
+  const text =
+    ':warning: This summary can no longer be shared: your Gmail is not connected any more. Run `/inbox` to connect again.';
+  return { text, blocks: [section(text)] };
+}
+
+/** `/inbox disconnect`: asks before removing anything (the Slack confirm dialog asks once more). */
+export function disconnectConfirmMessage(): SlackMessage {
+  return {
+    text: 'Disconnect Gmail from /inbox? (only you can see this)',
+    blocks: [
+      section(
+        '*Disconnect Gmail from `/inbox`?*\nThe app removes its access to your Gmail (held by Arcade for you). `/inbox` will ask you to connect again next time. Only you can see this message.',
+      ),
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: DISCONNECT_GMAIL_ACTION,
+            style: 'danger',
+            text: { type: 'plain_text', text: 'Disconnect' },
+            value: 'disconnect',
+            confirm: disconnectDialog(),
+          },
+          {
+            type: 'button',
+            action_id: DISCONNECT_CANCEL_ACTION,
+            text: { type: 'plain_text', text: 'Cancel' },
+            value: 'cancel',
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** The Slack confirm dialog on every Disconnect button. */
+export function disconnectDialog(): types.ConfirmationDialog {
+  return {
+    title: { type: 'plain_text', text: 'Disconnect Gmail?' },
+    text: {
+      type: 'mrkdwn',
+      text: '`/inbox` will no longer be able to read your Gmail until you connect again.',
+    },
+    confirm: { type: 'plain_text', text: 'Disconnect' },
+    deny: { type: 'plain_text', text: 'Keep it' },
+    style: 'danger',
+  };
+}
+
+/** After a disconnect: what was removed, and how to also revoke at Google. */
+export function disconnectedMessage(removed: number): SlackMessage {
+  const text =
+    removed > 0
+      ? ':white_check_mark: *Gmail disconnected.* `/inbox` can no longer read your mail. To also remove the grant on Google’s side, visit <https://myaccount.google.com/permissions|your Google account permissions>. Run `/inbox` whenever you want to connect again.'
+      : 'Your Gmail was not connected, so there was nothing to remove.';
+  return { text, blocks: [section(text)] };
+}
+
+/** The person pressed Cancel on the disconnect question. */
+export function disconnectCancelledMessage(): SlackMessage {
+  const text = 'Nothing changed: your Gmail connection is as it was.';
+  return { text, blocks: [section(text)] };
+}
+
+/** What a person's connection looks like, for `/inbox status` and App Home. */
+export type ConnectionView = { connected: true; account?: string } | { connected: false };
+
+/** `/inbox status`: connected or not, and which Google account; never starts a consent. */
+export function connectionStatusMessage(connection: ConnectionView): SlackMessage {
+  const text = connection.connected
+    ? `:white_check_mark: Your Gmail is connected${connection.account ? ` (*${escapeMrkdwn(connection.account)}*)` : ''}, read-only. \`/inbox disconnect\` removes the app’s access.`
+    : ':heavy_minus_sign: Your Gmail is not connected. Run `/inbox` to connect it (read-only).';
+  return { text, blocks: [section(text)] };
 }

@@ -36,9 +36,11 @@ export interface GmailReaderOptions {
   logger: Logger;
   /** Calls in flight per summary; Gmail limits concurrent requests per user. */
   concurrency?: number;
-  /** Per attempt. */
+  /** For one whole summary, retries included: one deadline, not a timer per request. */
   timeoutMs?: number;
   retry?: RetryBudget;
+  /** The HTTP transport (src/transport.ts); Node's fetch by default. */
+  fetch?: typeof fetch;
 }
 
 /** Creates the reader over one shared Gmail client (the token travels per call). */
@@ -52,16 +54,17 @@ export function createGmailReader(options: GmailReaderOptions): GmailReader {
     rootUrl: options.rootUrl,
     // The client's retry ignores Retry-After and 403 rate limits; withRetry below decides instead.
     retry: false,
-    timeout: options.timeoutMs ?? 15_000,
-    // Node's fetch (undici) keeps connections alive and avoids gaxios' dynamic import of node-fetch.
-    fetchImplementation: globalThis.fetch,
+    // A fetch (undici) keeps connections alive and avoids gaxios' dynamic import of node-fetch.
+    fetchImplementation: options.fetch ?? globalThis.fetch,
   });
+  const timeoutMs = options.timeoutMs ?? 30_000;
 
-  async function withRetry<T>(what: string, call: () => Promise<T>): Promise<T> {
+  async function withRetry<T>(what: string, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await call();
       } catch (error) {
+        if (signal.aborted) throw new ServiceUnavailableError('Gmail', `no answer within ${timeoutMs} ms`);
         const failed = failedCallOf(error);
         const decision = decideRetry(failed, attempt, budget);
         if (decision.retry) {
@@ -78,8 +81,9 @@ export function createGmailReader(options: GmailReaderOptions): GmailReader {
 
   return {
     async readInbox(token, request, account) {
-      const auth = { headers: { Authorization: `Bearer ${token}` } };
-      const listing = withRetry('list', () =>
+      const signal = AbortSignal.timeout(timeoutMs);
+      const auth: CallOptions = { headers: { Authorization: `Bearer ${token}` }, signal };
+      const listing = withRetry('list', signal, () =>
         client.users.messages.list(
           {
             userId: 'me',
@@ -93,7 +97,7 @@ export function createGmailReader(options: GmailReaderOptions): GmailReader {
       // The account is only for the header and links; asking for it in parallel adds no round trip.
       const profile = account
         ? Promise.resolve(account)
-        : withRetry('profile', () => client.users.getProfile({ userId: 'me' }, auth))
+        : withRetry('profile', signal, () => client.users.getProfile({ userId: 'me' }, auth))
             .then((response) => response.data.emailAddress ?? undefined)
             .catch((error: unknown) => {
               logger.debug('gmail profile unavailable:', describeError(error));
@@ -112,12 +116,9 @@ export function createGmailReader(options: GmailReaderOptions): GmailReader {
     },
   };
 
-  async function readMessage(
-    id: string,
-    auth: { headers: Record<string, string> },
-  ): Promise<InboxMessage | undefined> {
+  async function readMessage(id: string, auth: CallOptions): Promise<InboxMessage | undefined> {
     try {
-      const response = await withRetry('get', () =>
+      const response = await withRetry('get', auth.signal, () =>
         client.users.messages.get(
           { userId: 'me', id, format: 'metadata', metadataHeaders: METADATA_HEADERS },
           auth,
@@ -133,6 +134,12 @@ export function createGmailReader(options: GmailReaderOptions): GmailReader {
 }
 
 class MessageGoneError extends Error {}
+
+/** Per-call options: the person's token, and the summary's one deadline. */
+interface CallOptions {
+  headers: Record<string, string>;
+  signal: AbortSignal;
+}
 
 interface GaxiosLike {
   status?: number;

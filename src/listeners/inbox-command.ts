@@ -1,32 +1,60 @@
 import type { App } from '@slack/bolt';
 import type { BackgroundTasks } from '../background';
-import { helpMessage, invalidCommandMessage } from '../blocks/notices';
+import { disconnectConfirmMessage, helpMessage, invalidCommandMessage } from '../blocks/notices';
 import { parseInboxCommand } from '../command-args';
+import type { Visibility } from '../config';
+import type { ConnectionFlow } from '../connection/connection-flow';
 import type { InboxFlow } from '../inbox-flow';
 import { createReplies } from '../slack/replies';
 
 /** The slash command this app answers; it must match `manifest.yml`. */
 export const INBOX_COMMAND = '/inbox';
 
+/** What the `/inbox` listener hands the work to. */
+export interface InboxCommandDeps {
+  flow: InboxFlow;
+  connection: ConnectionFlow;
+  tasks: BackgroundTasks;
+  /** INBOX_VISIBILITY: where a summary goes unless the command starts with `private`. */
+  visibility: Visibility;
+}
+
 /**
- * `/inbox`: acks at once (Slack gives up after 3 s), answers help and bad input in the ack itself,
- * and hands everything that needs Arcade or Gmail to the background.
+ * `/inbox`: acks at once (Slack gives up after 3 s), answers help, bad input and the disconnect
+ * question in the ack itself, and hands everything that needs Arcade or Gmail to the background.
  */
-export function registerInboxCommand(app: App, deps: { flow: InboxFlow; tasks: BackgroundTasks }): void {
+export function registerInboxCommand(app: App, deps: InboxCommandDeps): void {
   app.command(INBOX_COMMAND, async ({ command, ack, respond, client }) => {
     const parsed = parseInboxCommand(command.text ?? '');
-    if (parsed.kind === 'help') return ack(helpMessage());
+    if (parsed.kind === 'help') return ack(helpMessage(deps.visibility));
     if (parsed.kind === 'invalid') return ack(invalidCommandMessage(parsed.problem, command.text ?? ''));
+    // Nothing is removed until the person confirms with the button (and Slack's dialog).
+    if (parsed.kind === 'disconnect') return ack(disconnectConfirmMessage());
     await ack();
+    const identity = {
+      teamId: command.team_id,
+      ...(command.enterprise_id ? { enterpriseId: command.enterprise_id } : {}),
+      userId: command.user_id,
+    };
+    const replies = createReplies({
+      client,
+      respond,
+      channelId: command.channel_id,
+      userId: command.user_id,
+    });
+    if (parsed.kind === 'status') {
+      deps.tasks.run(`/inbox status by ${command.user_id}`, async () =>
+        replies.showPrivately(await deps.connection.status(identity)),
+      );
+      return;
+    }
     deps.tasks.run(`/inbox by ${command.user_id}`, () =>
       deps.flow.run({
-        identity: {
-          teamId: command.team_id,
-          ...(command.enterprise_id ? { enterpriseId: command.enterprise_id } : {}),
-          userId: command.user_id,
-        },
+        identity,
         request: parsed.request,
-        replies: createReplies({ client, respond, channelId: command.channel_id, userId: command.user_id }),
+        replies,
+        channelId: command.channel_id,
+        visibility: parsed.privately ? 'private' : deps.visibility,
       }),
     );
   });

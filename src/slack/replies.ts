@@ -75,7 +75,8 @@ export function createReplies({ client, respond, channelId, userId }: RepliesOpt
         if (!(error instanceof NotAMemberError)) throw error;
       }
       try {
-        await respond({ response_type: 'in_channel', ...message });
+        // A new message, never a replacement: from a Share click, the clicked private message stays.
+        await respond({ response_type: 'in_channel', replace_original: false, ...message });
         return 'response_url';
       } catch (error) {
         if (!isRespondFailure(error)) throw error;

@@ -286,7 +286,7 @@ export async function startArcadeStandIn(options: ArcadeStandInOptions = {}): Pr
   function toVerifier(res: ServerResponse, authId: string, url: URL): boolean {
     const flow = flows.find((candidate) => candidate.id === authId);
     if (!standIn.verifierUrl || url.searchParams.get('decision') !== 'allow') return false;
-    if (!flow || flow.status !== 'pending') return false;
+    if (flow?.status !== 'pending') return false;
     if (flow.verification === 'expired') {
       sendHtml(
         res,
@@ -340,7 +340,7 @@ export async function startArcadeStandIn(options: ArcadeStandInOptions = {}): Pr
   function nextUriPage(res: ServerResponse, authId: string): void {
     const flow = flows.find((candidate) => candidate.id === authId);
     const grant = verifiedGrants.get(authId);
-    if (!flow || flow.verification !== 'confirmed' || flow.status !== 'pending' || !grant) {
+    if (flow?.verification !== 'confirmed' || flow.status !== 'pending' || !grant) {
       sendHtml(res, 400, '<p>This authorization is not verified, or is already finished.</p>');
       return;
     }

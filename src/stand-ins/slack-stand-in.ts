@@ -3,7 +3,7 @@
  * (`POST /api/<method>`), `response_url`s (`POST /commands/<id>`) and Socket Mode (`/socket`).
  * Wire facts: ../../../shared/reference/slack.md, sections 3 (response_url), 4 (Web API) and 6 (Socket Mode).
  */
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
@@ -63,6 +63,38 @@ export interface StandInUser {
   name?: string;
 }
 
+/**
+ * A person as Sign in with Slack reports them (openid.connect.userInfo), and what they do on the
+ * authorize page: `allow` (default) sends the code back, `deny` sends `error=access_denied`.
+ */
+export interface SignInUser {
+  userId: string;
+  teamId: string;
+  enterpriseId?: string;
+  email?: string;
+  /** Default true. */
+  emailVerified?: boolean;
+  name?: string;
+  teamName?: string;
+  decision?: 'allow' | 'deny';
+}
+
+/** One visit to the Sign in with Slack authorize page, with its query as sent. */
+export interface SignInRequest {
+  query: Record<string, string>;
+  /** Who was signed in to the stand-in in that browser, if anyone. */
+  userId?: string;
+  at: number;
+}
+
+/** A Home tab the app published with `views.publish`. */
+export interface PublishedHomeView {
+  userId: string;
+  // biome-ignore lint/suspicious/noExplicitAny: Block Kit JSON as the app sent it
+  view: Record<string, any>;
+  at: number;
+}
+
 /** The Socket Mode envelope types the app subscribes to. */
 export type EnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
 
@@ -83,6 +115,10 @@ export interface SlackStandInOptions {
   users?: Record<string, StandInUser>;
   /** Default true; see {@link SlackStandIn.emailScopeGranted}. */
   emailScopeGranted?: boolean;
+  /** The app's OAuth client for Sign in with Slack; default '1111.2222'. */
+  oidcClientId?: string;
+  /** Default 'oidc-client-secret-0123456789abcdef'. */
+  oidcClientSecret?: string;
 }
 
 /** A running stand-in Slack; see the module comment. */
@@ -135,6 +171,23 @@ export interface SlackStandIn {
   ): Promise<Record<string, unknown> | undefined>;
   /** WebSocket connections accepted so far. */
   socketConnections: number;
+  /** 'http://127.0.0.1:PORT': where the Sign in with Slack authorize page lives (and the id_token issuer). */
+  origin: string;
+  oidcClientId: string;
+  oidcClientSecret: string;
+  /** The app's registered redirect URLs; when non-empty, the authorize page refuses any other. */
+  oidcRedirectUrls: Set<string>;
+  /**
+   * Signs `user` in to the stand-in, as if in a browser: returns the value of that browser's session
+   * cookie (named {@link SIGN_IN_COOKIE}) for the stand-in's origin.
+   */
+  newSignInSession(user: SignInUser): string;
+  /** Visits to `GET /openid/connect/authorize`, in order. */
+  signInRequests: SignInRequest[];
+  /** Home tabs published, oldest first. */
+  homeViews: PublishedHomeView[];
+  /** The newest Home tab published for `userId`. */
+  homeView(userId: string): PublishedHomeView | undefined;
   /** Stops everything and leaves no open handles. Stop the app first, or its Socket Mode client reconnects. */
   close(): Promise<void>;
 }
@@ -167,6 +220,11 @@ const LIMITS = {
   id: 255,
 } as const;
 
+/** The stand-in's Slack session cookie, as a browser holds it for the stand-in's origin. */
+export const SIGN_IN_COOKIE = 'd';
+/** Authorization codes last this long, and work once (as OAuth 2.0 §4.1.2 recommends). */
+const SIGN_IN_CODE_TTL_MS = 10 * 60_000;
+
 const ok = (body: JsonObject): Answer => ({ status: 200, body: { ok: true, ...body } });
 const fail = (error: string, status = 200): Answer => ({ status, body: { ok: false, error } });
 
@@ -195,6 +253,17 @@ class StandIn implements SlackStandIn {
   delayMs = 0;
   tcpConnections = 0;
   socketConnections = 0;
+  readonly oidcClientId: string;
+  readonly oidcClientSecret: string;
+  readonly oidcRedirectUrls = new Set<string>();
+  readonly signInRequests: SignInRequest[] = [];
+  readonly homeViews: PublishedHomeView[] = [];
+  private readonly signInSessions = new Map<string, SignInUser>();
+  private readonly signInCodes = new Map<
+    string,
+    { user: SignInUser; clientId: string; redirectUri: string; nonce?: string; expiresAt: number }
+  >();
+  private readonly userTokens = new Map<string, SignInUser>();
 
   private port = 0;
   private tsCounter = 0;
@@ -238,6 +307,7 @@ class StandIn implements SlackStandIn {
       return user ? ok({ channel: { id: `D${user}` } }) : fail('users_list_not_supplied');
     },
     'apps.connections.open': () => ok({ url: `ws://127.0.0.1:${this.port}/socket` }),
+    'views.publish': (p) => this.publishView(p),
   };
 
   constructor(options: SlackStandInOptions) {
@@ -249,6 +319,8 @@ class StandIn implements SlackStandIn {
     this.appId = options.appId ?? 'A0STANDIN';
     this.users = new Map(Object.entries(options.users ?? {}));
     this.emailScopeGranted = options.emailScopeGranted ?? true;
+    this.oidcClientId = options.oidcClientId ?? '1111.2222';
+    this.oidcClientSecret = options.oidcClientSecret ?? 'oidc-client-secret-0123456789abcdef';
     this.server.on('connection', () => {
       this.tcpConnections += 1;
     });
@@ -257,6 +329,20 @@ class StandIn implements SlackStandIn {
 
   get apiUrl(): string {
     return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  get origin(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  newSignInSession(user: SignInUser): string {
+    const session = randomBytes(16).toString('hex');
+    this.signInSessions.set(session, user);
+    return session;
+  }
+
+  homeView(userId: string): PublishedHomeView | undefined {
+    return [...this.homeViews].reverse().find((published) => published.userId === userId);
   }
 
   listen(): Promise<void> {
@@ -373,7 +459,131 @@ class StandIn implements SlackStandIn {
       await this.delay();
       return send(res, answer);
     }
+    if (url.pathname === '/openid/connect/authorize' && req.method === 'GET') {
+      return this.signInPage(req, res, url);
+    }
     send(res, fail('not_found', 404));
+  }
+
+  /**
+   * Slack's Sign in with Slack page (https://docs.slack.dev/authentication/sign-in-with-slack).
+   * A bad client or redirect URL gets an error page, as Slack shows one instead of redirecting;
+   * a browser with no session gets a sign-in page; otherwise the person's decision goes back to
+   * `redirect_uri` with the `state`.
+   */
+  private signInPage(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const query = Object.fromEntries(url.searchParams);
+    const session = cookieValue(req.headers.cookie, SIGN_IN_COOKIE);
+    const user = session ? this.signInSessions.get(session) : undefined;
+    this.signInRequests.push({ query, ...(user ? { userId: user.userId } : {}), at: Date.now() });
+    const redirectUri = query.redirect_uri ?? '';
+    const scopes = (query.scope ?? '').split(/[\s,]+/);
+    const problem =
+      query.client_id !== this.oidcClientId
+        ? 'invalid_client_id'
+        : query.response_type !== 'code'
+          ? 'unsupported_response_type'
+          : !scopes.includes('openid')
+            ? 'invalid_scope'
+            : !/^https?:\/\//.test(redirectUri) ||
+                (this.oidcRedirectUrls.size > 0 && !this.oidcRedirectUrls.has(redirectUri))
+              ? 'bad_redirect_uri'
+              : undefined;
+    if (problem || !user) {
+      sendHtml(
+        res,
+        problem ? 400 : 200,
+        `<p>${problem ? `Sign in with Slack: ${problem}` : 'Sign in to your Slack workspace to continue.'}</p>`,
+      );
+      return;
+    }
+    const back = new URL(redirectUri);
+    if (user.decision === 'deny') {
+      back.searchParams.set('error', 'access_denied');
+    } else {
+      const code = `${randomBytes(4).toString('hex')}.${randomBytes(16).toString('hex')}`;
+      this.signInCodes.set(code, {
+        user,
+        clientId: this.oidcClientId,
+        redirectUri,
+        ...(query.nonce !== undefined ? { nonce: query.nonce } : {}),
+        expiresAt: Date.now() + SIGN_IN_CODE_TTL_MS,
+      });
+      back.searchParams.set('code', code);
+    }
+    if (query.state !== undefined) back.searchParams.set('state', query.state);
+    res.writeHead(302, { Location: back.toString(), 'Content-Type': 'text/html; charset=utf-8' });
+    res.end('<p>Redirecting…</p>');
+  }
+
+  /** `openid.connect.token`: client credentials in the form, one-time code → user token + id_token. */
+  private signInToken(p: Params): Answer {
+    if (str(p.client_id) !== this.oidcClientId) return fail('invalid_client_id');
+    if (str(p.client_secret) !== this.oidcClientSecret) return fail('bad_client_secret');
+    const code = str(p.code) ?? '';
+    const grant = this.signInCodes.get(code);
+    // One use only, whatever happens next.
+    this.signInCodes.delete(code);
+    if (!grant || grant.expiresAt < Date.now()) return fail('invalid_code');
+    if (str(p.redirect_uri) !== grant.redirectUri) return fail('bad_redirect_uri');
+    const accessToken = `xoxp-oidc-${randomBytes(12).toString('hex')}`;
+    this.userTokens.set(accessToken, grant.user);
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
+      iss: this.origin,
+      sub: grant.user.userId,
+      aud: this.oidcClientId,
+      exp: now + 3600,
+      iat: now,
+      auth_time: now,
+      ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
+      ...this.signInClaims(grant.user),
+    };
+    return ok({
+      access_token: accessToken,
+      token_type: 'Bearer',
+      id_token: signJwt(claims, this.oidcClientSecret),
+    });
+  }
+
+  /** `openid.connect.userInfo` with the user token from `openid.connect.token`. */
+  private signInUserInfo(headers: IncomingHttpHeaders, p: Params): Answer {
+    const token = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1] ?? str(p.token);
+    if (!token) return fail('not_authed');
+    const user = this.userTokens.get(token);
+    if (!user) return fail('invalid_auth');
+    return ok({ sub: user.userId, ...this.signInClaims(user) });
+  }
+
+  private signInClaims(user: SignInUser): JsonObject {
+    return {
+      'https://slack.com/user_id': user.userId,
+      'https://slack.com/team_id': user.teamId,
+      ...(user.enterpriseId ? { 'https://slack.com/enterprise_id': user.enterpriseId } : {}),
+      ...(user.email !== undefined ? { email: user.email, email_verified: user.emailVerified ?? true } : {}),
+      name: user.name ?? user.userId,
+      'https://slack.com/team_name': user.teamName ?? 'Stand-in',
+    };
+  }
+
+  /** `views.publish` of a Home tab: `view` arrives as a JSON string in the form. */
+  private publishView(p: Params): Answer {
+    const userId = str(p.user_id);
+    if (!userId) return fail('invalid_arguments');
+    let view: unknown = p.view;
+    if (typeof view === 'string') {
+      try {
+        view = JSON.parse(view);
+      } catch {
+        return fail('invalid_arguments');
+      }
+    }
+    if (!isObject(view) || view.type !== 'home' || !Array.isArray(view.blocks))
+      return fail('invalid_arguments');
+    // Home tabs allow 100 blocks (messages 50).
+    if (view.blocks.length > 100 || !view.blocks.every(blockIsValid)) return fail('invalid_blocks');
+    this.homeViews.push({ userId, view, at: Date.now() });
+    return ok({ view: { id: `V${this.homeViews.length}`, type: 'home', ...view } });
   }
 
   private takeFault(method: string): Answer | undefined {
@@ -385,6 +595,9 @@ class StandIn implements SlackStandIn {
   }
 
   private answerApi(method: string, params: Params, headers: IncomingHttpHeaders): Answer {
+    // Sign in with Slack authenticates with the app's client credentials, then with the user token.
+    if (method === 'openid.connect.token') return this.signInToken(params);
+    if (method === 'openid.connect.userInfo') return this.signInUserInfo(headers, params);
     const token = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1] ?? str(params.token);
     if (!token) return fail('not_authed');
     const expected = method === 'apps.connections.open' ? this.appToken : this.botToken;
@@ -530,6 +743,58 @@ class StandIn implements SlackStandIn {
     if (outcome instanceof Error) pending.reject(outcome);
     else pending.resolve(outcome);
   }
+}
+
+/** An Events API `event_callback` body for `app_home_opened`, as Slack sends it over HTTP or Socket Mode. */
+export function appHomeOpenedEvent(opts: {
+  userId?: string;
+  teamId?: string;
+  enterpriseId?: string;
+  tab?: 'home' | 'messages';
+}): Record<string, unknown> {
+  const userId = opts.userId ?? 'U0001';
+  const teamId = opts.teamId ?? 'T0001';
+  return {
+    token: 'gIkuvaNzQIHg97ATvDxqgjtO',
+    team_id: teamId,
+    ...(opts.enterpriseId ? { enterprise_id: opts.enterpriseId } : {}),
+    api_app_id: 'A0STANDIN',
+    event: {
+      type: 'app_home_opened',
+      user: userId,
+      channel: `D${userId}`,
+      tab: opts.tab ?? 'home',
+      event_ts: `${(Date.now() / 1000).toFixed(6)}`,
+    },
+    type: 'event_callback',
+    event_id: `Ev${randomBytes(5).toString('hex').toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [
+      { enterprise_id: opts.enterpriseId ?? null, team_id: teamId, user_id: 'U0BOT', is_bot: true },
+    ],
+    is_ext_shared_channel: false,
+  };
+}
+
+/** An HS256 JWT: enough for a relying party that reads the id_token's claims. */
+function signJwt(claims: JsonObject, secret: string): string {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const body = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`;
+  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const pair of (header ?? '').split(';')) {
+    const index = pair.indexOf('=');
+    if (index > 0 && pair.slice(0, index).trim() === name) return pair.slice(index + 1).trim();
+  }
+  return undefined;
+}
+
+function sendHtml(res: ServerResponse, status: number, body: string): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' });
+  res.end(`<!doctype html><title>Slack stand-in</title>${body}`);
 }
 
 /** Whether a message body breaks Slack's rules; the error code Slack answers with, or undefined. */

@@ -1,12 +1,20 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createInboxApp, type InboxApp, type InboxAppTuning } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
-import { type ArcadeStandIn, startArcadeStandIn } from '../../src/stand-ins/arcade-stand-in';
+import {
+  type ArcadeStandIn,
+  type ArcadeStandInOptions,
+  startArcadeStandIn,
+} from '../../src/stand-ins/arcade-stand-in';
 import { type GmailStandIn, startGmailStandIn } from '../../src/stand-ins/gmail-stand-in';
 import {
   type AppResponse,
+  postInteraction,
   postSlashCommand,
   type SlashCommandFields,
+  signSlackRequest,
 } from '../../src/stand-ins/slack-requests';
 import { type SlackStandIn, startSlackStandIn } from '../../src/stand-ins/slack-stand-in';
 
@@ -16,6 +24,8 @@ import { type SlackStandIn, startSlackStandIn } from '../../src/stand-ins/slack-
  */
 
 export const SIGNING_SECRET = 'test-signing-secret-8f2c1d';
+/** VERIFIER_SECRET for tests with the custom user verifier on. */
+export const VERIFIER_SECRET = 'test-verifier-secret-0123456789abcdef-4d1e';
 
 export interface Harness {
   slack: SlackStandIn;
@@ -29,6 +39,14 @@ export interface Harness {
   logs: string[];
   /** Sends a signed `/inbox` with a fresh response_url (HTTP mode). */
   command(fields?: SlashCommandFields): Promise<AppResponse & { responseUrl: string }>;
+  /** Sends a signed interaction payload (`block_actions`, …) (HTTP mode). */
+  interact(payload: Record<string, unknown>): Promise<AppResponse>;
+  /** Delivers an Events API body: signed JSON over HTTP, or an envelope in Socket Mode. */
+  event(body: Record<string, unknown>): Promise<void>;
+  /** With the verifier on: the `PUBLIC_URL` the app was given (its own port on 127.0.0.1). */
+  publicUrl?: string;
+  /** Moves the verifier's clock forward (it starts at real time). */
+  advanceVerifierClock(ms: number): void;
   stop(): Promise<void>;
 }
 
@@ -39,6 +57,14 @@ export interface BootOptions {
   tuning?: InboxAppTuning;
   /** Overrides CONSENT_TIMEOUT_SECONDS (whose minimum, 30 s, is too long for a test). */
   consentTimeoutMs?: number;
+  /**
+   * Turns the custom user verifier on (VERIFIER_ENABLED=true with the Slack stand-in's OIDC
+   * client). By default PUBLIC_URL is the app's own address on 127.0.0.1, registered as the Slack
+   * redirect URL and as Arcade's verifier URL; `publicUrl` overrides it (nothing is registered then).
+   */
+  verifier?: boolean | { publicUrl: string };
+  /** Options for the Arcade stand-in (e.g. `consentGrant`, the token an "allow" hands out). */
+  arcade?: ArcadeStandInOptions;
 }
 
 /** Test-speed tuning: no Slack/Arcade SDK retries, millisecond backoffs. Tests override as needed. */
@@ -54,10 +80,31 @@ export const FAST_TUNING: InboxAppTuning = {
 export async function bootApp(options: BootOptions = {}): Promise<Harness> {
   const [slack, arcade, gmail] = await Promise.all([
     startSlackStandIn(),
-    startArcadeStandIn(),
+    startArcadeStandIn(options.arcade),
     startGmailStandIn(),
   ]);
   const logs: string[] = [];
+  let verifierEnv: Record<string, string> = {};
+  let publicUrl: string | undefined;
+  if (options.verifier) {
+    const given = typeof options.verifier === 'object' ? options.verifier.publicUrl : undefined;
+    // The app's address must be known before it starts (it is in the redirect URL), so a free port is picked first.
+    const port = given ? 0 : await freePort();
+    publicUrl = given ?? `http://127.0.0.1:${port}`;
+    verifierEnv = {
+      VERIFIER_ENABLED: 'true',
+      PUBLIC_URL: publicUrl,
+      SLACK_CLIENT_ID: slack.oidcClientId,
+      SLACK_CLIENT_SECRET: slack.oidcClientSecret,
+      VERIFIER_SECRET,
+      PORT: String(port),
+    };
+    if (!given) {
+      slack.oidcRedirectUrls.add(`${publicUrl}/verify/slack`);
+      arcade.verifierUrl = `${publicUrl}/verify`;
+    }
+  }
+  let clockOffsetMs = 0;
   const env: Record<string, string> = {
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_API_URL: slack.apiUrl,
@@ -67,6 +114,7 @@ export async function bootApp(options: BootOptions = {}): Promise<Harness> {
     PORT: '0',
     LOG_LEVEL: 'debug',
     ...(options.socketMode ? { SLACK_APP_TOKEN: slack.appToken } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
+    ...verifierEnv,
     ...options.env,
   };
   const config = loadConfig(env);
@@ -79,7 +127,12 @@ export async function bootApp(options: BootOptions = {}): Promise<Harness> {
       if (process.env.TEST_LOGS) process.stderr.write(`${line}\n`);
     },
   });
-  const app = createInboxApp(config, { ...FAST_TUNING, ...options.tuning, logger });
+  const app = createInboxApp(config, {
+    ...FAST_TUNING,
+    verifierClock: () => Date.now() + clockOffsetMs,
+    ...options.tuning,
+    logger,
+  });
   let port: number;
   try {
     ({ port } = await app.start());
@@ -104,9 +157,37 @@ export async function bootApp(options: BootOptions = {}): Promise<Harness> {
       });
       return { ...response, responseUrl };
     },
+    interact: (payload) => postInteraction(eventsUrl, SIGNING_SECRET, payload),
+    async event(body) {
+      if (options.socketMode) {
+        await slack.sendEnvelope('events_api', body);
+        return;
+      }
+      const text = JSON.stringify(body);
+      const response = await fetch(eventsUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...signSlackRequest(SIGNING_SECRET, text) },
+        body: text,
+      });
+      await response.text();
+      if (response.status !== 200) throw new Error(`event answered ${response.status}`);
+    },
+    ...(publicUrl ? { publicUrl } : {}),
+    advanceVerifierClock(ms) {
+      clockOffsetMs += ms;
+    },
     async stop() {
       await app.stop();
       await Promise.all([slack.close(), arcade.close(), gmail.close()]);
     },
   };
+}
+
+/** A port free right now on 127.0.0.1 (for an app whose public URL must name its port in advance). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

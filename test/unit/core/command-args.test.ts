@@ -128,4 +128,62 @@ describe('parseInboxCommand', () => {
       expect(parseInboxCommand(text)).toEqual(summary(10, text));
     },
   );
+
+  describe('status and disconnect', () => {
+    it.each([
+      ['status', 'status'],
+      [' STATUS ', 'status'],
+      ['disconnect', 'disconnect'],
+      ['Disconnect', 'disconnect'],
+    ] as const)('reads %j on its own as the %s command', (text, kind) => {
+      expect(parseInboxCommand(text)).toEqual({ kind });
+    });
+
+    it.each(['status report', 'disconnect notice', '5 status', 'private status'])(
+      'keeps %j as a search (only the whole text is a command)',
+      (text) => {
+        expect(parseInboxCommand(text).kind).toBe('summary');
+      },
+    );
+  });
+
+  describe('private', () => {
+    const privately = (count: number, query?: string): ParsedCommand => ({
+      kind: 'summary',
+      request: query === undefined ? { count } : { count, query },
+      privately: true,
+    });
+
+    it.each([
+      ['private', privately(10)],
+      ['PRIVATE', privately(10)],
+      ['private 5', privately(5)],
+      ['private is:unread', privately(10, 'is:unread')],
+      ['  private   5 from:bob  ', privately(5, 'from:bob')],
+      ['private status', privately(10, 'status')],
+    ])('reads a leading keyword in %j as a private summary', (text, expected) => {
+      expect(parseInboxCommand(text)).toStrictEqual(expected);
+    });
+
+    it.each([
+      ['is:private', summary(10, 'is:private')],
+      ['5 private', summary(5, 'private')],
+      ['privately', summary(10, 'privately')],
+      ['label:private 3', summary(10, 'label:private 3')],
+    ])('keeps %j as a search: only a leading word is the keyword', (text, expected) => {
+      expect(parseInboxCommand(text)).toStrictEqual(expected);
+    });
+
+    it('still validates the count after the keyword', () => {
+      expect(problemOf('private 99')).toContain(`from 1 to ${MAX_COUNT}`);
+    });
+
+    it('answers help after the keyword', () => {
+      expect(parseInboxCommand('private help')).toEqual({ kind: 'help' });
+    });
+
+    it('never adds the flag to a plain summary', () => {
+      expect(parseInboxCommand('5')).toStrictEqual(summary(5));
+    });
+  });
 });

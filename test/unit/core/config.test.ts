@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       gmail: { apiUrl: 'https://gmail.googleapis.com/' },
       consentTimeoutMs: 600_000,
       logLevel: 'info',
+      visibility: 'channel',
     });
   });
 
@@ -74,6 +75,7 @@ describe('loadConfig', () => {
       gmail: { apiUrl: 'http://127.0.0.1:9097/' },
       consentTimeoutMs: 45_000,
       logLevel: 'debug',
+      visibility: 'channel',
     });
   });
 
@@ -226,6 +228,92 @@ describe('loadConfig', () => {
       const { problems } = configError({ ...HTTP_ENV, [name]: value });
       expect(problems).toEqual([expect.stringMatching(new RegExp(`^${name} must be one of `))]);
       expect(problems[0]).toContain(value);
+    });
+  });
+
+  describe('INBOX_VISIBILITY', () => {
+    it.each(['channel', 'private'] as const)('accepts %s', (value) => {
+      expect(loadConfig({ ...HTTP_ENV, INBOX_VISIBILITY: value }).visibility).toBe(value);
+    });
+
+    it('refuses anything else, naming the choices', () => {
+      const { problems } = configError({ ...HTTP_ENV, INBOX_VISIBILITY: 'dm' });
+      expect(problems).toEqual([expect.stringMatching(/^INBOX_VISIBILITY must be one of channel, private/)]);
+    });
+  });
+
+  describe('the custom user verifier', () => {
+    const VERIFIER_ENV = {
+      ...HTTP_ENV,
+      VERIFIER_ENABLED: 'true',
+      PUBLIC_URL: 'https://inbox.example.com/',
+      SLACK_CLIENT_ID: '1234567890.0987654321',
+      SLACK_CLIENT_SECRET: 'c0ffee0123456789abcdef0123456789',
+      VERIFIER_SECRET: 'v'.repeat(40),
+    };
+
+    it('is off by default, whatever else is set', () => {
+      const { VERIFIER_ENABLED: _off, ...rest } = VERIFIER_ENV;
+      expect(loadConfig(HTTP_ENV).verifier).toBeUndefined();
+      expect(loadConfig(rest).verifier).toBeUndefined();
+      expect(loadConfig({ ...VERIFIER_ENV, VERIFIER_ENABLED: 'false' }).verifier).toBeUndefined();
+    });
+
+    it('reads a complete setup, keeping only the origin of PUBLIC_URL', () => {
+      expect(loadConfig(VERIFIER_ENV).verifier).toEqual({
+        publicUrl: 'https://inbox.example.com',
+        slackClientId: '1234567890.0987654321',
+        slackClientSecret: 'c0ffee0123456789abcdef0123456789',
+        secret: 'v'.repeat(40),
+      });
+    });
+
+    it('refuses to start with an incomplete setup, naming every missing setting at once', () => {
+      const { problems, message } = configError({ ...HTTP_ENV, VERIFIER_ENABLED: 'true' });
+      expect(problems).toHaveLength(4);
+      for (const name of ['PUBLIC_URL', 'SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'VERIFIER_SECRET']) {
+        expect(problems.filter((problem) => problem.startsWith(`${name} is missing`))).toHaveLength(1);
+      }
+      expect(message).toContain('VERIFIER_ENABLED=true');
+    });
+
+    it('refuses a short VERIFIER_SECRET without echoing it', () => {
+      const { problems, message } = configError({ ...VERIFIER_ENV, VERIFIER_SECRET: 'short-secret-123' });
+      expect(problems).toEqual([expect.stringMatching(/^VERIFIER_SECRET must be at least 32 characters/)]);
+      expect(message).not.toContain('short-secret-123');
+    });
+
+    it.each([
+      ['plain http on a public host', 'http://inbox.example.com'],
+      ['a path', 'https://inbox.example.com/inbox'],
+      ['a query', 'https://inbox.example.com/?x=1'],
+      ['not a URL', 'inbox.example.com'],
+    ])('refuses PUBLIC_URL with %s', (_case, value) => {
+      const { problems } = configError({ ...VERIFIER_ENV, PUBLIC_URL: value });
+      expect(problems).toEqual([expect.stringMatching(/^PUBLIC_URL must/)]);
+    });
+
+    it('refuses a PUBLIC_URL with credentials without echoing them', () => {
+      const { problems, message } = configError({
+        ...VERIFIER_ENV,
+        PUBLIC_URL: 'https://u:hunter2@inbox.example.com',
+      });
+      expect(problems).toEqual([
+        expect.stringMatching(/^PUBLIC_URL must not contain a user name or password/),
+      ]);
+      expect(message).not.toContain('hunter2');
+    });
+
+    it.each(['http://localhost:3000', 'http://127.0.0.1:8080'])(
+      'accepts plain http on loopback (%s)',
+      (value) => {
+        expect(loadConfig({ ...VERIFIER_ENV, PUBLIC_URL: value }).verifier?.publicUrl).toBe(value);
+      },
+    );
+
+    it('refuses VERIFIER_ENABLED values other than true and false', () => {
+      const { problems } = configError({ ...VERIFIER_ENV, VERIFIER_ENABLED: 'yes' });
+      expect(problems).toEqual([expect.stringMatching(/^VERIFIER_ENABLED must be one of true, false/)]);
     });
   });
 });

@@ -42,6 +42,7 @@ function fakeAccess(
       return reply.promise;
     },
     disconnect: async () => 0,
+    connection: async () => ({ connected: false }),
   };
   return { access, calls };
 }

@@ -1,0 +1,61 @@
+import { decodeShareValue, encodeShareValue } from '../../../src/slack/share-value';
+import { createSummaryStore } from '../../../src/slack/summary-store';
+
+const MESSAGE = { text: 'summary' };
+
+describe('createSummaryStore', () => {
+  it('gives a summary back once, to its owner only', () => {
+    const store = createSummaryStore();
+    const reference = store.put('T1:U1', MESSAGE);
+    expect(store.take(reference, 'T1:U2')).toEqual({ kind: 'unknown' });
+    expect(store.take(reference, 'T1:U1')).toEqual({ kind: 'found', message: MESSAGE });
+    expect(store.take(reference, 'T1:U1')).toEqual({ kind: 'already_shared' });
+    expect(store.take('nope', 'T1:U1')).toEqual({ kind: 'unknown' });
+  });
+
+  it('forgets summaries after their time, and the oldest when full', () => {
+    let now = 0;
+    const store = createSummaryStore({ ttlMs: 100, max: 2, now: () => now });
+    const first = store.put('o', MESSAGE);
+    const second = store.put('o', MESSAGE);
+    const third = store.put('o', MESSAGE);
+    expect(store.size).toBe(2);
+    expect(store.take(first, 'o').kind).toBe('unknown');
+    expect(store.take(second, 'o').kind).toBe('found');
+    now = 100;
+    expect(store.take(third, 'o').kind).toBe('unknown');
+  });
+});
+
+describe('share button values', () => {
+  it('round-trip, within 2,000 characters even for the longest search', () => {
+    const share = {
+      reference: 'r1',
+      request: { count: 25, query: `"${'\\\\'.repeat(249)}"` },
+      channelId: 'C0001',
+    };
+    const value = encodeShareValue(share);
+    expect(value.length).toBeLessThanOrEqual(2000);
+    expect(decodeShareValue(value)).toEqual(share);
+    expect(
+      decodeShareValue(encodeShareValue({ reference: 'r', request: { count: 3 }, channelId: 'D1' })),
+    ).toEqual({
+      reference: 'r',
+      request: { count: 3 },
+      channelId: 'D1',
+    });
+  });
+
+  it.each([
+    undefined,
+    '',
+    'not json',
+    '{"r":1}',
+    '{"r":"x","c":0,"ch":"C1"}',
+    '{"r":"x","c":26,"ch":"C1"}',
+    '{"r":"x","c":3,"ch":"#general"}',
+    '{"r":"x","c":3,"ch":"C1","q":5}',
+  ])('refuses %j', (value) => {
+    expect(decodeShareValue(value)).toBeUndefined();
+  });
+});
