@@ -23,8 +23,18 @@ export interface AppProcess {
 export type AppEntry = 'dist' | 'src';
 
 /** Starts the app with exactly `env` (plus PATH) and waits until /healthz answers. */
-export async function startAppProcess(env: Record<string, string>, entry: AppEntry = 'dist'): Promise<AppProcess> {
-  const args = entry === 'dist' ? [join(ROOT, 'dist/index.js')] : ['--import', 'tsx', join(ROOT, 'src/index.ts')];
+export async function startAppProcess(
+  env: Record<string, string>,
+  entry: AppEntry = 'dist',
+): Promise<AppProcess> {
+  // BENCH_PROFILE_DIR=/tmp/x writes a V8 CPU profile of the app, for finding where a target is missed.
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+    : [];
+  const args = [
+    ...profile,
+    ...(entry === 'dist' ? [join(ROOT, 'dist/index.js')] : ['--import', 'tsx', join(ROOT, 'src/index.ts')]),
+  ];
   const started = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
@@ -40,7 +50,11 @@ export async function startAppProcess(env: Record<string, string>, entry: AppEnt
   child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
-  const port = await poll(() => Number(output.match(/localhost:(\d+)\/(slack\/events|healthz)/)?.[1]) || undefined, child, () => output);
+  const port = await poll(
+    () => Number(output.match(/localhost:(\d+)\/(slack\/events|healthz)/)?.[1]) || undefined,
+    child,
+    () => output,
+  );
   await poll(
     async () => {
       const response = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
@@ -55,7 +69,8 @@ export async function startAppProcess(env: Record<string, string>, entry: AppEnt
     pid,
     port,
     startupMs,
-    rssKb: () => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? Number.NaN),
+    rssKb: () =>
+      Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? Number.NaN),
     async stop() {
       child.kill('SIGTERM');
       return exited;
@@ -63,7 +78,11 @@ export async function startAppProcess(env: Record<string, string>, entry: AppEnt
   };
 }
 
-async function poll<T>(probe: () => T | undefined | Promise<T | undefined>, child: ChildProcess, output: () => string): Promise<T> {
+async function poll<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  child: ChildProcess,
+  output: () => string,
+): Promise<T> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const value = await probe();

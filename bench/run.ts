@@ -31,8 +31,12 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'BENCHMARKS.md' },
     entry: { type: 'string', default: 'dist' },
     tiny: { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
+/** `--only acks,e2e`: run just those scenarios (start-up, e2e, acks, throughput, pending). */
+const ONLY = values.only?.split(',');
+const wanted = (scenario: string) => !ONLY || ONLY.includes(scenario);
 const TINY = values.tiny;
 const DELAY = Number(values.delay);
 const RUNS = TINY ? 2 : Number(values.runs);
@@ -52,6 +56,10 @@ interface World {
   app: AppProcess;
 }
 
+const appCpuMs = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+};
 const progress = (what: string) => process.stderr.write(`bench: ${what}\n`);
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const pct = (xs: number[], p: number) => {
@@ -153,17 +161,25 @@ async function endToEnd(w: World, rows: string[]): Promise<void> {
 async function ackLatency(w: World, rows: string[]): Promise<void> {
   for (const burst of ACK_BURSTS) {
     const users = Array.from({ length: burst }, (_, i) => `UACK${burst}X${i}`);
-    for (const user of users) w.arcade.grant(`slack:T0001:${user}`, { token: TOKEN, email: 'bench@example.com' });
+    for (const user of users)
+      w.arcade.grant(`slack:T0001:${user}`, { token: TOKEN, email: 'bench@example.com' });
     const before = w.slack.messages.length;
     const started = performance.now();
+    const cpuApp0 = appCpuMs(w.app.pid);
+    const cpuMe0 = process.cpuUsage();
     const acks = await Promise.all(users.map((user, i) => command(w, user, '10', `CACK${i}`)));
+    const ackWall = performance.now() - started;
+    const cpuApp1 = appCpuMs(w.app.pid);
+    const cpuMe1 = process.cpuUsage(cpuMe0);
     await until(() => w.slack.messages.length >= before + burst, 300_000);
     const wall = performance.now() - started;
     const latencies = acks.map((a) => a.ackMs);
     const delivered = w.slack.messages.slice(before);
-    const ownChannels = delivered.every((m) => m.channel.startsWith('CACK')) && new Set(delivered.map((m) => m.channel)).size === burst;
+    const ownChannels =
+      delivered.every((m) => m.channel.startsWith('CACK')) &&
+      new Set(delivered.map((m) => m.channel)).size === burst;
     rows.push(
-      `| ${burst} at once | ${ms(pct(latencies, 50))} | **${ms(pct(latencies, 99))}** | ${ms(Math.max(...latencies))} | ${(wall / 1000).toFixed(2)} s | ${ownChannels ? 'yes' : '**no**'} |`,
+      `| ${burst} at once | ${ms(pct(latencies, 50))} | **${ms(pct(latencies, 99))}** | ${ms(Math.max(...latencies))} | ${(ackWall / 1000).toFixed(2)} s: app ${((cpuApp1 - cpuApp0) / 1000).toFixed(2)} s, driver and stand-ins ${((cpuMe1.user + cpuMe1.system) / 1e6).toFixed(2)} s | ${(wall / 1000).toFixed(2)} s | ${ownChannels ? 'yes' : '**no**'} |`,
     );
   }
 }
@@ -171,7 +187,8 @@ async function ackLatency(w: World, rows: string[]): Promise<void> {
 async function throughput(w: World, rows: string[]): Promise<void> {
   setDelay(w, 0);
   const users = Array.from({ length: 20 }, (_, i) => `UTP${i}`);
-  for (const user of users) w.arcade.grant(`slack:T0001:${user}`, { token: TOKEN, email: 'bench@example.com' });
+  for (const user of users)
+    w.arcade.grant(`slack:T0001:${user}`, { token: TOKEN, email: 'bench@example.com' });
   for (const user of users) await timedSummary(w, user, 10);
   const before = w.slack.messages.length;
   const started = performance.now();
@@ -188,7 +205,9 @@ async function throughput(w: World, rows: string[]): Promise<void> {
   );
   await until(() => w.slack.messages.length >= before + THROUGHPUT_SUMMARIES);
   const seconds = (performance.now() - started) / 1000;
-  rows.push(`| summaries per second, 10 messages each, no added delay, 20 people at a time | **${(THROUGHPUT_SUMMARIES / seconds).toFixed(0)}/s** |`);
+  rows.push(
+    `| summaries per second, 10 messages each, no added delay, 20 people at a time | **${(THROUGHPUT_SUMMARIES / seconds).toFixed(0)}/s** |`,
+  );
   setDelay(w, DELAY);
 }
 
@@ -205,7 +224,12 @@ async function pendingConsents(w: World, rows: string[]): Promise<void> {
     const batch = Array.from({ length: Math.min(500, PENDING - start) }, (_, i) => `UPEND${start + i}`);
     await Promise.all(batch.map((user) => command(w, user, '')));
   }
-  await until(() => w.slack.responseUrlPosts.length >= promptsBefore + PENDING && w.arcade.statusPolls() >= pollsBefore + PENDING, 300_000);
+  await until(
+    () =>
+      w.slack.responseUrlPosts.length >= promptsBefore + PENDING &&
+      w.arcade.statusPolls() >= pollsBefore + PENDING,
+    300_000,
+  );
   const rssAfter = w.app.rssKb();
   const during: number[] = [];
   const acks: number[] = [];
@@ -238,12 +262,18 @@ async function startup(w: Omit<World, 'app'>, entry: AppEntry, rows: string[]): 
     rss.push(app.rssKb());
     await app.stop();
   }
-  rows.push(`| start-up, \`node ${entry === 'dist' ? 'dist/index.js' : 'src/index.ts (tsx)'}\` to GET /healthz answering | **${ms(pct(times, 50))}** | resident memory idle **${(pct(rss, 50) / 1024).toFixed(0)} MB** |`);
+  rows.push(
+    `| start-up, \`node ${entry === 'dist' ? 'dist/index.js' : 'src/index.ts (tsx)'}\` to GET /healthz answering | **${ms(pct(times, 50))}** | resident memory idle **${(pct(rss, 50) / 1024).toFixed(0)} MB** |`,
+  );
 }
 
 async function main(): Promise<void> {
   const entry = values.entry as AppEntry;
-  const [slack, arcade, gmail] = await Promise.all([startSlackStandIn(), startArcadeStandIn(), startGmailStandIn()]);
+  const [slack, arcade, gmail] = await Promise.all([
+    startSlackStandIn(),
+    startArcadeStandIn(),
+    startGmailStandIn(),
+  ]);
   const stands = { slack, arcade, gmail };
   gmail.addMailbox(TOKEN, { email: 'bench@example.com', messages: makeMessages(60) });
   const e2e: string[] = [];
@@ -251,20 +281,30 @@ async function main(): Promise<void> {
   const costs: string[] = [];
   const starts: string[] = [];
   try {
-    progress('start-up');
-    await startup(stands, entry, starts);
+    if (wanted('start-up')) {
+      progress('start-up');
+      await startup(stands, entry, starts);
+    }
     setDelay(stands, DELAY);
     const app = await startAppProcess(appEnv(stands), entry);
     const w: World = { ...stands, app };
     try {
-      progress('endToEnd');
-      await endToEnd(w, e2e);
-      progress('ackLatency');
-      await ackLatency(w, acks);
-      progress('throughput');
-      await throughput(w, costs);
-      progress('pendingConsents');
-      await pendingConsents(w, costs);
+      if (wanted('e2e')) {
+        progress('endToEnd');
+        await endToEnd(w, e2e);
+      }
+      if (wanted('acks')) {
+        progress('ackLatency');
+        await ackLatency(w, acks);
+      }
+      if (wanted('throughput')) {
+        progress('throughput');
+        await throughput(w, costs);
+      }
+      if (wanted('pending')) {
+        progress('pendingConsents');
+        await pendingConsents(w, costs);
+      }
     } finally {
       await app.stop();
     }
@@ -281,8 +321,8 @@ async function main(): Promise<void> {
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...e2e,
     '',
-    '| commands | ack p50 | ack p99 | ack max | all summaries delivered | each to its own channel |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| commands | ack p50 | ack p99 | ack max | until the last ack, and CPU used meanwhile | all summaries delivered | each to its own channel |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...acks,
     '',
     '| cost | figure | |',
@@ -300,7 +340,10 @@ async function main(): Promise<void> {
     } catch {
       doc = '# Benchmarks\n\n<!-- bench:start -->\n<!-- bench:end -->\n';
     }
-    const updated = doc.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, `<!-- bench:start -->\n${report}<!-- bench:end -->`);
+    const updated = doc.replace(
+      /<!-- bench:start -->[\s\S]*<!-- bench:end -->/,
+      `<!-- bench:start -->\n${report}<!-- bench:end -->`,
+    );
     writeFileSync(path, updated);
     process.stdout.write(`\nwritten to ${path}\n`);
   }

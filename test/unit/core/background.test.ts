@@ -113,3 +113,65 @@ describe('createBackgroundTasks', () => {
     expect(logs.at('error')).toHaveLength(1);
   });
 });
+
+describe('admission of background tasks', () => {
+  const deferred = () => {
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => {
+      resolve = r;
+    });
+    return { promise, resolve };
+  };
+
+  it('never runs more than maxConcurrent at once, and runs every queued task in the end', async () => {
+    const { logger } = collectLogs();
+    const tasks = createBackgroundTasks(logger, { minConcurrent: 1, maxConcurrent: 3, lagThresholdMs: 1000 });
+    let running = 0;
+    let peak = 0;
+    const gates = Array.from({ length: 10 }, deferred);
+    let finished = 0;
+    for (const [i, gate] of gates.entries()) {
+      tasks.run(`t${i}`, async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await gate.promise;
+        running--;
+        finished++;
+      });
+    }
+    expect(tasks.size).toBe(10);
+    await waitFor(() => running === 3);
+    for (const gate of gates) gate.resolve();
+    expect(await tasks.drain(2000)).toBe(true);
+    expect(peak).toBe(3);
+    expect(finished).toBe(10);
+  });
+
+  it('while the event loop lags, admits only minConcurrent', async () => {
+    const { logger } = collectLogs();
+    const tasks = createBackgroundTasks(logger, {
+      minConcurrent: 2,
+      maxConcurrent: 50,
+      lagThresholdMs: 5,
+      sampleEveryMs: 5,
+    });
+    let started = 0;
+    const gate = deferred();
+    for (let i = 0; i < 20; i++) {
+      tasks.run(`t${i}`, async () => {
+        started++;
+        // Every task blocks the loop for 30 ms: the lag sampler must see it and hold the queue back.
+        const until = Date.now() + 30;
+        while (Date.now() < until) {}
+        await gate.promise;
+      });
+    }
+    await waitFor(() => started >= 2);
+    // Let the sampler run a few times while the loop is being blocked.
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(started).toBeLessThan(20);
+    gate.resolve();
+    expect(await tasks.drain(5000)).toBe(true);
+    expect(started).toBe(20);
+  });
+});
