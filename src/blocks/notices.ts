@@ -27,6 +27,22 @@ export interface SlackMessage {
 /** The Connect Gmail link button's action id; the listener acks its clicks. */
 export const CONNECT_GMAIL_ACTION = 'connect_gmail';
 
+/** The Connect Gmail link button, in the private prompt and on the Home tab. */
+export function connectButton(url: string): KnownBlock {
+  return {
+    type: 'actions',
+    elements: [
+      {
+        type: 'button',
+        action_id: CONNECT_GMAIL_ACTION,
+        style: 'primary',
+        text: { type: 'plain_text', text: 'Connect Gmail' },
+        url,
+      },
+    ],
+  };
+}
+
 const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
 /** The "Share to channel" button on a private summary; the listener matches on it. */
@@ -99,18 +115,7 @@ export function connectPrompt(
       section(
         `${why}\nIt asks for *read-only* access (\`gmail.readonly\`): it reads senders, subjects and short previews, and can never send, change or delete mail. Only you can see this message.`,
       ),
-      {
-        type: 'actions',
-        elements: [
-          {
-            type: 'button',
-            action_id: CONNECT_GMAIL_ACTION,
-            style: 'primary',
-            text: { type: 'plain_text', text: 'Connect Gmail' },
-            url,
-          },
-        ],
-      },
+      connectButton(url),
       {
         type: 'context',
         elements: [

@@ -1,11 +1,6 @@
 import type { types } from '@slack/bolt';
 import { escapeMrkdwn } from '../blocks/mrkdwn';
-import {
-  CONNECT_GMAIL_ACTION,
-  disconnectDialog,
-  type SummaryVisibility,
-  usageLines,
-} from '../blocks/notices';
+import { connectButton, disconnectDialog, type SummaryVisibility, usageLines } from '../blocks/notices';
 
 type KnownBlock = types.KnownBlock;
 
@@ -85,18 +80,7 @@ function connectionBlocks(state: HomeState): KnownBlock[] {
         section(
           ':heavy_minus_sign: *Gmail not connected.* Connect it to use `/inbox`. The app asks for read-only access (`gmail.readonly`).',
         ),
-        {
-          type: 'actions',
-          elements: [
-            {
-              type: 'button',
-              action_id: CONNECT_GMAIL_ACTION,
-              style: 'primary',
-              text: { type: 'plain_text', text: 'Connect Gmail' },
-              url: state.connectUrl,
-            },
-          ],
-        },
+        connectButton(state.connectUrl),
         {
           type: 'context',
           elements: [

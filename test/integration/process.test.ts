@@ -1,43 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { type ArcadeStandIn, startArcadeStandIn } from '../../src/stand-ins/arcade-stand-in';
 import { type GmailStandIn, startGmailStandIn } from '../../src/stand-ins/gmail-stand-in';
 import { postSlashCommand } from '../../src/stand-ins/slack-requests';
 import { type SlackStandIn, startSlackStandIn } from '../../src/stand-ins/slack-stand-in';
+import { startEntryProcess } from '../support/process-entry';
 import { waitFor } from '../support/wait-for';
 
 /** The real process entry (src/index.ts), run as operators run it: settings from the environment. */
-const ROOT = join(__dirname, '../..');
-const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-/** An empty working directory, so that a developer's .env cannot change what the test starts. */
-const CWD = mkdtempSync(join(tmpdir(), 'inbox-process-'));
-afterAll(() => rmSync(CWD, { recursive: true, force: true }));
 const SECRET = 'process-test-signing-secret';
-
-function startProcess(env: Record<string, string>): {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-} {
-  let output = '';
-  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/index.ts')], {
-    cwd: CWD,
-    // No inherited settings: only what the test gives (PATH for tsx's own lookups).
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
 
 describe('the process', () => {
   let slack: SlackStandIn;
@@ -55,13 +24,13 @@ describe('the process', () => {
   });
 
   it('refuses a partial setup, naming what is missing, and exits 1 (never a silent sandbox)', async () => {
-    const { output, exited } = startProcess({ SLACK_BOT_TOKEN: 'xoxb-1' });
+    const { output, exited } = startEntryProcess({ SLACK_BOT_TOKEN: 'xoxb-1' });
     expect(await exited).toBe(1);
     for (const name of ['SLACK_SIGNING_SECRET', 'ARCADE_API_KEY']) expect(output()).toContain(name);
   });
 
   it('on SIGTERM tells a person still connecting to run /inbox again, and exits 0', async () => {
-    const { child, output, exited } = startProcess({
+    const { child, output, exited } = startEntryProcess({
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: slack.apiUrl,

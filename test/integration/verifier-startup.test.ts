@@ -1,32 +1,11 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { startEntryProcess } from '../support/process-entry';
 
 /** The real process entry refuses an incomplete custom-verifier setup before it talks to anyone. */
-const ROOT = join(__dirname, '../..');
-const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-/** An empty working directory, so that a developer's .env cannot change what the test starts. */
-const CWD = mkdtempSync(join(tmpdir(), 'inbox-verifier-startup-'));
-afterAll(() => rmSync(CWD, { recursive: true, force: true }));
-
-function run(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    let output = '';
-    const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/index.ts')], {
-      cwd: CWD,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr?.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.on('exit', (code) => resolve({ code, output }));
-  });
+/** Runs the entry to its exit. */
+async function run(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const entry = startEntryProcess(env);
+  const code = await entry.exited;
+  return { code, output: entry.output() };
 }
 
 it('refuses VERIFIER_ENABLED=true without the rest of its settings, naming each, and exits 1', async () => {
