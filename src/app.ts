@@ -18,7 +18,12 @@ import { registerConnectionButtons } from './listeners/connection-buttons';
 import { registerInboxCommand } from './listeners/inbox-command';
 import { registerLinkButtons } from './listeners/link-buttons';
 import { createLogger, describeError } from './log';
+import { createMemoryPendingStore } from './pending/memory-store';
+import { createPendingConsents, type PendingConsents } from './pending/pending-consents';
+import type { PendingStore } from './pending/pending-store';
+import { createRedisPendingStore } from './pending/redis-store';
 import { createEmailLookup } from './slack/email-lookup';
+import { createStoredReplies } from './slack/replies';
 import { createTransports } from './transport';
 import { withRedaction } from './verifier/redacting-logger';
 import { createSlackSignIn } from './verifier/slack-sign-in';
@@ -38,8 +43,13 @@ export interface InboxAppTuning {
   gmailRetry?: RetryBudget;
   gmailConcurrency?: number;
   consentRetryDelayMs?: { first: number; max: number };
-  /** How long shutdown waits for summaries already being built. */
+  /** How long shutdown waits for summaries already being built (default SHUTDOWN_GRACE_SECONDS). */
   shutdownGraceMs?: number;
+  /** Pending-consent leases (Redis): lifetime, and how often they are renewed and orphans looked for. */
+  leaseTtlMs?: number;
+  leaseScanIntervalMs?: number;
+  /** Redis key prefix (default `inbox:`); tests give each app world its own. */
+  redisPrefix?: string;
   /** The custom verifier's clock and state lifetime (tests move time instead of waiting). */
   verifierClock?: () => number;
   verifierStateTtlMs?: number;
@@ -49,9 +59,15 @@ export interface InboxApp {
   readonly bolt: App;
   /** Starts serving; resolves with the HTTP port (Slack events in HTTP mode, /healthz in both). */
   start(): Promise<{ port: number }>;
-  /** Stops taking commands, tells people still connecting, lets running summaries finish, closes. */
+  /**
+   * Stops taking commands, lets running summaries finish (bounded by the grace period), hands
+   * pending consents back to Redis or, in memory, tells the people still connecting; then closes.
+   */
   stop(): Promise<void>;
+  /** Consents watched by this instance. */
   readonly pendingConsents: number;
+  /** Where requests wait on consent (for tests: the store's view across instances). */
+  readonly pending: PendingConsents;
 }
 
 /** Thrown by start() when Slack refuses the bot token: a setup problem, reported like a config error. */
@@ -80,6 +96,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
         config.slack.transport.mode === 'http'
           ? config.slack.transport.signingSecret
           : config.slack.transport.appToken,
+        ...redisSecrets(config.redisUrl),
       ],
     });
   // The verifier's secrets are scrubbed too, whichever logger the caller passed in.
@@ -127,7 +144,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
           ...(tuning.verifierClock ? { now: tuning.verifierClock } : {}),
         }),
         confirmer: createUserConfirmer(arcade),
-        pendingAuthId: (arcadeUserId) => watcher.pendingAuthId(arcadeUserId),
+        pendingAuthId: (arcadeUserId) => pending.pendingAuthId(arcadeUserId),
         logger,
         ...(tuning.verifierClock ? { now: tuning.verifierClock } : {}),
         ...(tuning.verifierStateTtlMs ? { stateTtlMs: tuning.verifierStateTtlMs } : {}),
@@ -170,6 +187,25 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     deferInitialization: true,
   });
 
+  const store: PendingStore = config.redisUrl
+    ? createRedisPendingStore({
+        url: config.redisUrl,
+        logger,
+        ...(tuning.redisPrefix ? { prefix: tuning.redisPrefix } : {}),
+      })
+    : createMemoryPendingStore();
+  // The flow answers what the coordinator hands back; built just below.
+  let flow: ReturnType<typeof createInboxFlow> | undefined;
+  const pending = createPendingConsents({
+    store,
+    watcher,
+    logger,
+    timeoutMs: config.consentTimeoutMs,
+    deliver: async (request, outcome) => flow?.resume(request, outcome),
+    ...(tuning.leaseTtlMs ? { leaseTtlMs: tuning.leaseTtlMs } : {}),
+    ...(tuning.leaseScanIntervalMs ? { scanIntervalMs: tuning.leaseScanIntervalMs } : {}),
+  });
+
   const reader = createGmailReader({
     rootUrl: config.gmail.apiUrl,
     logger,
@@ -181,11 +217,19 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     config.arcade.userIdSource,
     createEmailLookup(bolt.client),
   );
-  const flow = createInboxFlow({
+  flow = createInboxFlow({
     resolveUserId,
     access,
     reader,
-    watcher,
+    pending,
+    repliesFor: (request) =>
+      createStoredReplies({
+        client: bolt.client,
+        fetch: transports.slackFetch,
+        responseUrl: request.responseUrl,
+        channelId: request.channelId,
+        userId: request.identity.userId,
+      }),
     logger,
     consentTimeoutMs: config.consentTimeoutMs,
     verifier: config.verifier !== undefined,
@@ -210,9 +254,12 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     logger.error('unhandled error in a listener:', describeError(error));
   });
 
+  const shutdownGraceMs = tuning.shutdownGraceMs ?? config.shutdownGraceMs;
   let started = false;
+  let storeOpen = false;
   return {
     bolt,
+    pending,
     get pendingConsents() {
       return watcher.pending;
     },
@@ -223,6 +270,18 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
         throw new StartupError(
           `Slack refused SLACK_BOT_TOKEN at start-up (auth.test): ${describeError(error)}`,
         );
+      }
+      try {
+        await store.open();
+        storeOpen = true;
+      } catch (error) {
+        await transports.close();
+        throw new StartupError(`cannot reach Redis at REDIS_URL: ${describeError(error)}`);
+      }
+      if (store.durable) {
+        // Consents left by a stopped or crashed instance are watched again, and their summaries delivered.
+        await pending.start();
+        logger.info('pending consents are kept in Redis (REDIS_URL)');
       }
       if (config.verifier) {
         const base = config.verifier.publicUrl;
@@ -249,10 +308,31 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
           .stop()
           .catch((error: unknown) => logger.warn('stopping the Slack receiver:', describeError(error)));
       }
-      await watcher.stop();
-      const finished = await tasks.drain(tuning.shutdownGraceMs ?? 10_000);
+      // Summaries being built finish (within the grace period) while pending consents are handed
+      // back to Redis, or, in memory, their waiters told to run /inbox again.
+      const [finished] = await Promise.all([
+        tasks.drain(shutdownGraceMs),
+        pending.stop(shutdownGraceMs).catch((error: unknown) => {
+          logger.error('handing back pending consents failed:', describeError(error));
+        }),
+      ]);
       if (!finished) logger.warn(`shutdown: ${tasks.size} summary task(s) still running were abandoned`);
+      if (storeOpen) {
+        storeOpen = false;
+        await store.close();
+      }
       await transports.close();
     },
   };
+}
+
+/** The password (and user) in REDIS_URL, scrubbed from log lines like the other secrets. */
+export function redisSecrets(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    const parsed = new URL(url);
+    return [parsed.password, decodeURIComponent(parsed.password)].filter((value) => value.length >= 4);
+  } catch {
+    return [];
+  }
 }

@@ -41,6 +41,13 @@ export interface Config {
   visibility: Visibility;
   /** Set when VERIFIER_ENABLED=true; undefined means Arcade's own verifier (development). */
   verifier?: VerifierConfig;
+  /**
+   * REDIS_URL: pending consents live in Redis, survive restarts and are shared by several
+   * instances. Undefined: in memory, in this process only. Holds a password when the server has one.
+   */
+  redisUrl?: string;
+  /** How long shutdown waits for summaries already being built (SHUTDOWN_GRACE_SECONDS). */
+  shutdownGraceMs: number;
 }
 
 /** Thrown by loadConfig with every problem found, one per line. */
@@ -61,6 +68,7 @@ export const DEFAULTS = {
   gmailApiUrl: 'https://gmail.googleapis.com/',
   consentTimeoutSeconds: 600,
   logLevel: 'info' as LogLevel,
+  shutdownGraceSeconds: 10,
 } as const;
 
 /**
@@ -162,7 +170,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       ),
     logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, DEFAULTS.logLevel),
     visibility: oneOf('INBOX_VISIBILITY', ['channel', 'private'] as const, 'channel'),
+    shutdownGraceMs: 1000 * integer('SHUTDOWN_GRACE_SECONDS', DEFAULTS.shutdownGraceSeconds, 0, 600),
   };
+  const redisUrl = redis(read('REDIS_URL'));
+  if (redisUrl) config.redisUrl = redisUrl;
   const verifierEnabled = oneOf('VERIFIER_ENABLED', ['true', 'false'] as const, 'false') === 'true';
   if (verifierEnabled) {
     const hint = 'needed with VERIFIER_ENABLED=true (see README "Security")';
@@ -191,6 +202,29 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+
+  /** REDIS_URL: redis:// or rediss:// (TLS). Never echoed whole: it may hold a password. */
+  function redis(value: string | undefined): string | undefined {
+    if (value === undefined) return undefined;
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      problems.push(
+        'REDIS_URL must be a URL such as redis://localhost:6379 or rediss://user:password@host:6380',
+      );
+      return undefined;
+    }
+    if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+      problems.push('REDIS_URL must start with redis:// or rediss:// (TLS), e.g. redis://localhost:6379');
+      return undefined;
+    }
+    if (!parsed.hostname) {
+      problems.push('REDIS_URL must name a host, e.g. redis://localhost:6379');
+      return undefined;
+    }
+    return value;
+  }
 
   /**
    * PUBLIC_URL as an origin. https is required because the verifier's cookie and Slack's redirect

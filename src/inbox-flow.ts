@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@slack/bolt';
-import type { ConsentOutcome, ConsentWatcher } from './auth/consent-watcher';
+import type { ConsentOutcome } from './auth/consent-watcher';
 import type { AccessResult, GmailAccess, Grant } from './auth/gmail-access';
 import {
   alreadySharedMessage,
@@ -23,6 +23,8 @@ import type { GmailReader } from './gmail/gmail-reader';
 import type { ArcadeUserIdResolver, SlackIdentity } from './identity';
 import type { InboxRequest } from './inbox';
 import { describeError } from './log';
+import type { PendingConsents } from './pending/pending-consents';
+import type { PendingRequest } from './pending/pending-store';
 import type { Replies } from './slack/replies';
 import { encodeShareValue, type ShareReference } from './slack/share-value';
 import { createSummaryStore, type SummaryStore } from './slack/summary-store';
@@ -42,6 +44,8 @@ export interface InboxCommand {
   channelId: string;
   /** Default 'channel': posted for everyone. 'private': only the person sees it, and may share it. */
   visibility?: Visibility;
+  /** The command's reply link (a bearer URL: never logged), stored while the person consents. */
+  responseUrl: string;
 }
 
 /** A click on a private summary's "Share to channel" button. */
@@ -59,6 +63,11 @@ export interface InboxFlow {
   run(command: InboxCommand): Promise<void>;
   /** Posts a private summary for everyone in its channel. Never rejects. */
   share(command: ShareCommand): Promise<void>;
+  /**
+   * Finishes a request that waited on consent, from its stored form (on whichever instance watched
+   * the consent): a summary, or a private word on why not. Never rejects.
+   */
+  resume(request: PendingRequest, outcome: ConsentOutcome): Promise<void>;
 }
 
 /** The adapters the flow runs over. */
@@ -66,7 +75,10 @@ export interface InboxFlowDeps {
   resolveUserId: ArcadeUserIdResolver;
   access: GmailAccess;
   reader: GmailReader;
-  watcher: ConsentWatcher;
+  /** Where requests wait on consent (memory or Redis), and who watches it. */
+  pending: Pick<PendingConsents, 'add'>;
+  /** Reply routes for a stored request. */
+  repliesFor(request: PendingRequest): Replies;
   logger: Logger;
   consentTimeoutMs: number;
   /** Private summaries awaiting a Share click; a fresh in-memory store by default. */
@@ -84,7 +96,7 @@ function ownerKey(identity: SlackIdentity): string {
 
 /** Creates the flow over its adapters. */
 export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
-  const { access, reader, watcher, logger } = deps;
+  const { access, reader, logger } = deps;
   const newReferenceId = deps.newReferenceId ?? (() => randomBytes(4).toString('hex'));
   const summaries = deps.summaries ?? createSummaryStore();
 
@@ -112,10 +124,19 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
     consent: Extract<AccessResult, { kind: 'consent_required' }>,
     reason: ConnectReason,
   ): Promise<void> {
+    // Stored before the prompt is shown: a request the store cannot take gets an error, not a dead link.
+    await deps.pending.add({
+      arcadeUserId,
+      authId: consent.authId,
+      identity: command.identity,
+      request: command.request,
+      channelId: command.channelId,
+      visibility: command.visibility ?? 'channel',
+      responseUrl: command.responseUrl,
+    });
     await command.replies.showPrivately(
       connectPrompt(consent.url, reason, deps.consentTimeoutMs, { verifier: deps.verifier === true }),
     );
-    watcher.watch(arcadeUserId, consent.authId, (outcome) => afterConsent(command, arcadeUserId, outcome));
   }
 
   async function afterConsent(
@@ -147,6 +168,9 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
           return;
         case 'aborted':
           await command.replies.showPrivately(shutdownMessage(), { replace: true });
+          return;
+        case 'handed_over':
+          // Another instance answers from the store.
           return;
         case 'error':
           await fail(command, outcome.error);
@@ -222,6 +246,18 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
   }
 
   return {
+    async resume(request, outcome) {
+      const command: InboxCommand = {
+        identity: request.identity,
+        request: request.request,
+        replies: deps.repliesFor(request),
+        channelId: request.channelId,
+        visibility: request.visibility,
+        responseUrl: request.responseUrl,
+      };
+      await afterConsent(command, request.arcadeUserId, outcome);
+    },
+
     async share(command) {
       try {
         const summary = await summaryToShare(command);

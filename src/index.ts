@@ -1,5 +1,5 @@
 import dotenv from 'dotenv';
-import { createInboxApp, StartupError } from './app';
+import { createInboxApp, redisSecrets, StartupError } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createLogger, describeError } from './log';
 import { decideStartupMode, refusalMessage } from './startup-mode';
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   const secrets = [config.slack.botToken, config.arcade.apiKey];
   if (config.slack.transport.mode === 'http') secrets.push(config.slack.transport.signingSecret);
   else secrets.push(config.slack.transport.appToken);
+  secrets.push(...redisSecrets(config.redisUrl));
   const logger = createLogger({ level: config.logLevel, secrets });
 
   // Background work owns its errors; this is the last net so that one miss can never end the process.
@@ -57,6 +58,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal} received: finishing work in progress, then exiting`);
+    // A shutdown that hangs (an unreachable Redis, say) must not keep a deploy waiting forever.
+    setTimeout(() => {
+      logger.error('shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, config.shutdownGraceMs + 15_000).unref();
     app.stop().then(
       () => process.exit(0),
       (error: unknown) => {

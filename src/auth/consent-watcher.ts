@@ -18,14 +18,22 @@ export type ConsentOutcome =
   | { kind: 'expired' }
   /** The app is shutting down; the person has to ask again. */
   | { kind: 'aborted' }
+  /** This instance no longer watches the consent (shutdown or a lost lease); another one answers. */
+  | { kind: 'handed_over' }
   | { kind: 'error'; error: unknown };
 
 /** Called once with the outcome; owns its own errors (they are logged, never thrown further). */
 export type ConsentWaiter = (outcome: ConsentOutcome) => Promise<void>;
 
 export interface ConsentWatcher {
-  /** Adds a waiter for `arcadeUserId`'s consent flow `authId`, starting a watch if none runs. */
-  watch(arcadeUserId: string, authId: string, waiter: ConsentWaiter): void;
+  /**
+   * Adds a waiter for `arcadeUserId`'s consent flow `authId`, starting a watch if none runs. A new
+   * watch gives up at `deadline` (epoch ms; default now + the timeout), e.g. one taken over from
+   * another instance keeps the deadline the person was promised.
+   */
+  watch(arcadeUserId: string, authId: string, waiter: ConsentWaiter, options?: { deadline?: number }): void;
+  /** Stops watching one person's consent; its waiters hear `handed_over`. */
+  handOver(arcadeUserId: string): void;
   /** How many people have a consent being watched. */
   readonly pending: number;
   /**
@@ -50,6 +58,8 @@ export interface ConsentWatcherOptions {
 
 interface Watch {
   authId: string;
+  deadline: number;
+  handedOver: boolean;
   waiters: ConsentWaiter[];
   controller: AbortController;
   done: Promise<void>;
@@ -64,8 +74,7 @@ export function createConsentWatcher(options: ConsentWatcherOptions): ConsentWat
   const watches = new Map<string, Watch>();
   let stopping = false;
 
-  async function poll(authId: string, signal: AbortSignal): Promise<ConsentOutcome> {
-    const deadline = now() + timeoutMs;
+  async function poll(authId: string, deadline: number, signal: AbortSignal): Promise<ConsentOutcome> {
     let failures = 0;
     while (!signal.aborted) {
       const remainingMs = deadline - now();
@@ -112,10 +121,11 @@ export function createConsentWatcher(options: ConsentWatcherOptions): ConsentWat
   async function run(arcadeUserId: string, watch: Watch): Promise<void> {
     let outcome: ConsentOutcome;
     try {
-      outcome = await poll(watch.authId, watch.controller.signal);
+      outcome = await poll(watch.authId, watch.deadline, watch.controller.signal);
     } catch (error) {
       outcome = { kind: 'error', error };
     }
+    if (watch.handedOver) outcome = { kind: 'handed_over' };
     // A watch superseded by a newer flow hands its waiters over and says nothing.
     if (watches.get(arcadeUserId) !== watch) return;
     watches.delete(arcadeUserId);
@@ -132,7 +142,7 @@ export function createConsentWatcher(options: ConsentWatcherOptions): ConsentWat
   }
 
   return {
-    watch(arcadeUserId, authId, waiter) {
+    watch(arcadeUserId, authId, waiter, watchOptions) {
       if (stopping) {
         void waiter({ kind: 'aborted' }).catch((error) => logger.error(describeError(error)));
         return;
@@ -145,9 +155,22 @@ export function createConsentWatcher(options: ConsentWatcherOptions): ConsentWat
       // Arcade issued a new flow (the old one expired or was replaced): watch that one instead, for everyone.
       const waiters = existing ? [...existing.waiters, waiter] : [waiter];
       existing?.controller.abort();
-      const watch: Watch = { authId, waiters, controller: new AbortController(), done: Promise.resolve() };
+      const watch: Watch = {
+        authId,
+        deadline: watchOptions?.deadline ?? now() + timeoutMs,
+        handedOver: false,
+        waiters,
+        controller: new AbortController(),
+        done: Promise.resolve(),
+      };
       watches.set(arcadeUserId, watch);
       watch.done = run(arcadeUserId, watch);
+    },
+    handOver(arcadeUserId) {
+      const watch = watches.get(arcadeUserId);
+      if (!watch) return;
+      watch.handedOver = true;
+      watch.controller.abort();
     },
     get pending() {
       return watches.size;

@@ -55,6 +55,7 @@ export function registerInboxCommand(app: App, deps: InboxCommandDeps): void {
         replies,
         channelId: command.channel_id,
         visibility: parsed.privately ? 'private' : deps.visibility,
+        responseUrl: command.response_url,
       }),
     );
   });

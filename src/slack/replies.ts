@@ -88,6 +88,50 @@ export function createReplies({ client, respond, channelId, userId }: RepliesOpt
   };
 }
 
+/**
+ * Bolt's `respond` for a stored reply link: a JSON POST to `response_url` over the app's Slack
+ * transport, failing on a non-2xx answer as Bolt's does. Lets any instance answer a command it did
+ * not receive. The URL is a bearer link: it is never put in an error or a log line.
+ */
+export function respondVia(fetchFn: typeof fetch, responseUrl: string): RespondFn {
+  return async (message) => {
+    const body = typeof message === 'string' ? { text: message } : message;
+    const response = await fetchFn(responseUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    await response.arrayBuffer().catch(() => undefined);
+    if (!response.ok) throw new ResponseUrlError(response.status);
+    return response;
+  };
+}
+
+/** The reply link refused a post (expired, used up, or Slack failed); same code as Bolt's RespondError. */
+export class ResponseUrlError extends Error {
+  readonly code = 'slack_bolt_respond_error';
+  constructor(readonly status: number) {
+    super(`Failed to respond to the response_url: ${status}`);
+    this.name = 'ResponseUrlError';
+  }
+}
+
+/** The reply routes for a command answered from stored fields (after a restart, or on another instance). */
+export function createStoredReplies(options: {
+  client: WebClient;
+  fetch: typeof fetch;
+  responseUrl: string;
+  channelId: string;
+  userId: string;
+}): Replies {
+  return createReplies({
+    client: options.client,
+    respond: respondVia(options.fetch, options.responseUrl),
+    channelId: options.channelId,
+    userId: options.userId,
+  });
+}
+
 class NotAMemberError extends Error {}
 
 function isRespondFailure(error: unknown): boolean {

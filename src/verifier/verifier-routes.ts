@@ -59,7 +59,7 @@ export interface VerifierDeps {
   signIn: SlackSignIn;
   confirmer: UserConfirmer;
   /** The consent this app is waiting on for a person (src/auth/consent-watcher.ts). */
-  pendingAuthId(arcadeUserId: string): string | undefined;
+  pendingAuthId(arcadeUserId: string): Promise<string | undefined> | string | undefined;
   logger: Logger;
   stateTtlMs?: number;
   now?: () => number;
@@ -184,7 +184,7 @@ export function createVerifierRoutes(deps: VerifierDeps): CustomRoute[] {
     // The app's own record: confirm only for someone this app is waiting on. A person who signed in
     // from a link someone else started has none (unless they started their own meanwhile, and then
     // Arcade refuses the mismatch below).
-    const awaited = deps.pendingAuthId(arcadeUserId);
+    const awaited = await deps.pendingAuthId(arcadeUserId);
     if (!awaited) {
       logger.warn(
         `verifier: ${slackPerson} signed in for flow ${flow} but has no Connect link outstanding from this app; not confirmed (a forwarded link, or an expired one)`,

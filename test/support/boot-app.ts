@@ -65,6 +65,11 @@ export interface BootOptions {
   verifier?: boolean | { publicUrl: string };
   /** Options for the Arcade stand-in (e.g. `consentGrant`, the token an "allow" hands out). */
   arcade?: ArcadeStandInOptions;
+  /**
+   * Runs the app against these stand-ins instead of fresh ones (a second instance, or the app
+   * after a restart); `stop()` then leaves them running for their owner to close.
+   */
+  standIns?: { slack: SlackStandIn; arcade: ArcadeStandIn; gmail: GmailStandIn };
 }
 
 /** Test-speed tuning: no Slack/Arcade SDK retries, millisecond backoffs. Tests override as needed. */
@@ -78,11 +83,13 @@ export const FAST_TUNING: InboxAppTuning = {
 
 /** Starts stand-ins and the app; call `stop()` in afterEach. */
 export async function bootApp(options: BootOptions = {}): Promise<Harness> {
-  const [slack, arcade, gmail] = await Promise.all([
-    startSlackStandIn(),
-    startArcadeStandIn(options.arcade),
-    startGmailStandIn(),
-  ]);
+  const shared = options.standIns;
+  const [slack, arcade, gmail] = shared
+    ? [shared.slack, shared.arcade, shared.gmail]
+    : await Promise.all([startSlackStandIn(), startArcadeStandIn(options.arcade), startGmailStandIn()]);
+  const closeStandIns = async () => {
+    if (!shared) await Promise.all([slack.close(), arcade.close(), gmail.close()]);
+  };
   const logs: string[] = [];
   let verifierEnv: Record<string, string> = {};
   let publicUrl: string | undefined;
@@ -137,7 +144,7 @@ export async function bootApp(options: BootOptions = {}): Promise<Harness> {
   try {
     ({ port } = await app.start());
   } catch (error) {
-    await Promise.all([slack.close(), arcade.close(), gmail.close()]);
+    await closeStandIns();
     throw error;
   }
   const eventsUrl = `http://127.0.0.1:${port}/slack/events`;
@@ -178,7 +185,7 @@ export async function bootApp(options: BootOptions = {}): Promise<Harness> {
     },
     async stop() {
       await app.stop();
-      await Promise.all([slack.close(), arcade.close(), gmail.close()]);
+      await closeStandIns();
     },
   };
 }

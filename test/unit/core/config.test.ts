@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       gmail: { apiUrl: 'https://gmail.googleapis.com/' },
       consentTimeoutMs: 600_000,
       logLevel: 'info',
+      shutdownGraceMs: 10_000,
       visibility: 'channel',
     });
   });
@@ -75,6 +76,7 @@ describe('loadConfig', () => {
       gmail: { apiUrl: 'http://127.0.0.1:9097/' },
       consentTimeoutMs: 45_000,
       logLevel: 'debug',
+      shutdownGraceMs: 10_000,
       visibility: 'channel',
     });
   });

@@ -1,0 +1,75 @@
+import type { PendingConsent, PendingRequest, PendingStore } from './pending-store';
+
+/**
+ * The default store: plain maps in this process. Nothing survives a restart, so shutdown tells each
+ * person still waiting to run `/inbox` again. Leases always go to this process.
+ */
+export function createMemoryPendingStore(): PendingStore {
+  const consents = new Map<string, PendingConsent>();
+  const requests = new Map<string, Map<string, PendingRequest>>();
+  const leases = new Map<string, string>();
+  const delivered = new Set<string>();
+
+  return {
+    durable: false,
+    async add(request, deadline) {
+      const { arcadeUserId, authId } = request;
+      let consent = consents.get(arcadeUserId);
+      if (consent?.authId !== authId) {
+        consent = { arcadeUserId, authId, deadline };
+        consents.set(arcadeUserId, consent);
+      }
+      let waiting = requests.get(arcadeUserId);
+      if (!waiting) {
+        waiting = new Map();
+        requests.set(arcadeUserId, waiting);
+      }
+      waiting.set(request.requestId, request);
+      return { ...consent };
+    },
+    async consents() {
+      return [...consents.values()].map((consent) => ({ ...consent }));
+    },
+    async consent(arcadeUserId) {
+      const consent = consents.get(arcadeUserId);
+      return consent ? { ...consent } : undefined;
+    },
+    async requests(arcadeUserId) {
+      return [...(requests.get(arcadeUserId)?.values() ?? [])];
+    },
+    async lease(arcadeUserId, owner) {
+      const holder = leases.get(arcadeUserId);
+      if (holder !== undefined && holder !== owner) return false;
+      leases.set(arcadeUserId, owner);
+      return true;
+    },
+    async renew(arcadeUserId, owner) {
+      return leases.get(arcadeUserId) === owner;
+    },
+    async release(arcadeUserId, owner) {
+      if (leases.get(arcadeUserId) === owner) leases.delete(arcadeUserId);
+    },
+    async claimDelivery(requestId) {
+      if (delivered.has(requestId)) return false;
+      delivered.add(requestId);
+      return true;
+    },
+    async finish(arcadeUserId, authId, answered, owner) {
+      const waiting = requests.get(arcadeUserId);
+      for (const id of answered) {
+        waiting?.delete(id);
+        // Only a claim can race with a removal, and a removed request is never claimed again.
+        delivered.delete(id);
+      }
+      // Superseded by a newer flow: its watch answers the rest.
+      if (consents.get(arcadeUserId)?.authId !== authId) return [];
+      if (waiting && waiting.size > 0) return [...waiting.values()];
+      requests.delete(arcadeUserId);
+      consents.delete(arcadeUserId);
+      if (leases.get(arcadeUserId) === owner) leases.delete(arcadeUserId);
+      return [];
+    },
+    async open() {},
+    async close() {},
+  };
+}

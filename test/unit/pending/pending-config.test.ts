@@ -1,0 +1,57 @@
+import { redisSecrets } from '../../../src/app';
+import { ConfigError, loadConfig } from '../../../src/config';
+
+const BASE = {
+  SLACK_BOT_TOKEN: 'xoxb-1111-2222-abcdefABCDEF0123',
+  SLACK_SIGNING_SECRET: 'f00dfeed0123456789abcdef01234567',
+  ARCADE_API_KEY: 'arc_o1TestKey0123456789',
+};
+
+function problems(env: Record<string, string>): string {
+  try {
+    loadConfig({ ...BASE, ...env });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error('loadConfig accepted the settings');
+}
+
+describe('REDIS_URL and SHUTDOWN_GRACE_SECONDS', () => {
+  it('keeps pending consents in memory and waits 10 s at shutdown by default', () => {
+    const config = loadConfig(BASE);
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.shutdownGraceMs).toBe(10_000);
+  });
+
+  it.each([
+    'redis://localhost:6379',
+    'rediss://user:s3cret-pass@redis.example.com:6380/2',
+    'redis://127.0.0.1',
+  ])('accepts %s', (url) => {
+    expect(loadConfig({ ...BASE, REDIS_URL: ` ${url} ` }).redisUrl).toBe(url);
+  });
+
+  it('refuses other schemes and non-URLs without echoing a password', () => {
+    const message = problems({ REDIS_URL: 'http://user:hunter2-secret@redis.example.com' });
+    expect(message).toMatch(/REDIS_URL must start with redis:\/\/ or rediss:\/\//);
+    expect(message).not.toContain('hunter2-secret');
+    expect(problems({ REDIS_URL: 'localhost:6379' })).toMatch(/REDIS_URL must start with redis:\/\//);
+    expect(problems({ REDIS_URL: 'not a url' })).toMatch(/REDIS_URL must be a URL/);
+  });
+
+  it('reads SHUTDOWN_GRACE_SECONDS from 0 to 600', () => {
+    expect(loadConfig({ ...BASE, SHUTDOWN_GRACE_SECONDS: '0' }).shutdownGraceMs).toBe(0);
+    expect(loadConfig({ ...BASE, SHUTDOWN_GRACE_SECONDS: '30' }).shutdownGraceMs).toBe(30_000);
+    expect(problems({ SHUTDOWN_GRACE_SECONDS: '601' })).toMatch(
+      /SHUTDOWN_GRACE_SECONDS must be a whole number from 0 to 600/,
+    );
+    expect(problems({ SHUTDOWN_GRACE_SECONDS: '-1' })).toMatch(/SHUTDOWN_GRACE_SECONDS/);
+  });
+
+  it('scrubs the Redis password from logs', () => {
+    expect(redisSecrets('rediss://default:p%40ss-word@host:6380')).toEqual(['p%40ss-word', 'p@ss-word']);
+    expect(redisSecrets('redis://localhost:6379')).toEqual([]);
+    expect(redisSecrets(undefined)).toEqual([]);
+  });
+});
