@@ -9,7 +9,7 @@ import {
   RateLimitedError,
   ServiceUnavailableError,
 } from '../errors';
-import { escapeMrkdwn } from './mrkdwn';
+import { escapeMrkdwn, escapeTruncated, oneLine } from './mrkdwn';
 
 type KnownBlock = types.KnownBlock;
 
@@ -88,9 +88,17 @@ export function helpMessage(visibility: SummaryVisibility = 'channel'): SlackMes
 
 /** A command that could not be understood; the typed text is echoed so nothing is lost. */
 export function invalidCommandMessage(problem: string, typed: string): SlackMessage {
-  const text = `${escapeMrkdwn(problem)}\nYou typed: \`/inbox ${escapeMrkdwn(typed.replace(/`/g, "'"))}\`\nTry \`/inbox help\` for examples.`;
+  // A pasted wall of text must not break Slack's 3,000-character section limit; Slack's own
+  // command history still holds the whole of it.
+  const flat = oneLine(typed).replace(/`/g, "'");
+  const echo = escapeTruncated(flat, MAX_ECHO);
+  const shortened = echo.length < escapeMrkdwn(flat).length ? ' (shortened)' : '';
+  const text = `${escapeMrkdwn(problem)}\nYou typed${shortened}: \`/inbox ${echo}\`\nTry \`/inbox help\` for examples.`;
   return { text: escapeMrkdwn(problem), blocks: [section(text)] };
 }
+
+/** How much of a refused command is shown back. */
+const MAX_ECHO = 1000;
 
 export type ConnectReason = 'first_time' | 'access_refused';
 

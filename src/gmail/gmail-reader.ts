@@ -98,12 +98,13 @@ export function createGmailReader(options: GmailReaderOptions): GmailReader {
       const profile = account
         ? Promise.resolve(account)
         : withRetry('profile', signal, () => client.users.getProfile({ userId: 'me' }, auth))
-            .then((response) => response.data.emailAddress ?? undefined)
+            .then((response) => jsonObject(response.data, 'profile').emailAddress ?? undefined)
             .catch((error: unknown) => {
               logger.debug('gmail profile unavailable:', describeError(error));
               return undefined;
             });
-      const ids = ((await listing).data.messages ?? []).flatMap((m) => (m.id ? [m.id] : []));
+      const listed = jsonObject((await listing).data, 'messages.list');
+      const ids = (listed.messages ?? []).flatMap((m) => (m.id ? [m.id] : []));
       const fetched = await mapWithConcurrency(ids, concurrency, (id) => readMessage(id, auth));
       const messages = fetched.filter((m): m is InboxMessage => m !== undefined);
       const resolvedAccount = await profile;
@@ -124,7 +125,7 @@ export function createGmailReader(options: GmailReaderOptions): GmailReader {
           auth,
         ),
       );
-      return toInboxMessage(response.data as gmail_v1.Schema$Message);
+      return toInboxMessage(jsonObject(response.data, 'messages.get') as gmail_v1.Schema$Message);
     } catch (error) {
       // Deleted or moved between list and get: the summary goes on without it.
       if (error instanceof MessageGoneError) return undefined;
@@ -134,6 +135,17 @@ export function createGmailReader(options: GmailReaderOptions): GmailReader {
 }
 
 class MessageGoneError extends Error {}
+
+/**
+ * Gmail's answer as an object. The client hands back a string when a body is not JSON (a proxy's
+ * HTML page, a cut-off answer), which must not read as "no messages".
+ */
+function jsonObject<T>(data: T, what: string): NonNullable<T> {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ServiceUnavailableError('Gmail', `unreadable answer to ${what}`);
+  }
+  return data as NonNullable<T>;
+}
 
 /** Per-call options: the person's token, and the summary's one deadline. */
 interface CallOptions {
