@@ -37,7 +37,7 @@ import { createVerifierRoutes, SIGN_IN_CALLBACK_PATH, VERIFY_PATH } from './veri
 /** Knobs for tests and benchmarks; production uses the defaults. */
 export interface InboxAppTuning {
   logger?: Logger;
-  /** Slack Web API retries for 5xx/network failures (429s are always waited out by the SDK). */
+  /** Slack Web API retries for 5xx/network failures; with retries, the SDK waits out a 429's Retry-After first. */
   slackRetry?: RetryOptions;
   arcadeMaxRetries?: number;
   gmailRetry?: RetryBudget;

@@ -24,7 +24,10 @@ export const CONNECTIONS_PER_SERVICE = 64;
 
 /** Creates the transports; `close()` them at shutdown. */
 export function createTransports(connections: number = CONNECTIONS_PER_SERVICE): Transports {
-  const bounded = () => new Agent({ connections, keepAliveTimeout: 30_000 });
+  // An outside service that stops answering must not hold a background slot for undici's default
+  // five minutes: 30 s without headers or body bytes ends the request as a failure, told to the person.
+  const bounded = () =>
+    new Agent({ connections, keepAliveTimeout: 30_000, headersTimeout: 30_000, bodyTimeout: 30_000 });
   const slack = bounded();
   const gmail = bounded();
   const arcade = bounded();

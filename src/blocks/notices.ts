@@ -182,7 +182,7 @@ function failureText(error: unknown, referenceId: string): string {
     return `:warning: The app is misconfigured: Arcade rejected its API key. Please tell your Slack admin (reference \`${referenceId}\`).`;
   }
   if (error instanceof MisconfiguredError) {
-    return `:warning: The app is misconfigured and cannot reach Gmail. Please tell your Slack admin (reference \`${referenceId}\`): ${escapeMrkdwn(error.adminHint)}`;
+    return `:warning: The app is misconfigured. Please tell your Slack admin (reference \`${referenceId}\`): ${escapeMrkdwn(error.adminHint)}`;
   }
   if (error instanceof IdentityUnavailableError) {
     return `:warning: This app identifies people by their Slack email, but Slack did not share yours. Please ask your Slack admin to grant the app the \`users:read.email\` scope and reinstall it (reference \`${referenceId}\`).`;

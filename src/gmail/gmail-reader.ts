@@ -103,7 +103,7 @@ export function createGmailReader(options: GmailReaderOptions): GmailReader {
               logger.debug('gmail profile unavailable:', describeError(error));
               return undefined;
             });
-      const listed = jsonObject((await listing).data, 'messages.list');
+      const listed = jsonObject((await listing.catch(notFoundIsFailure)).data, 'messages.list');
       const ids = (listed.messages ?? []).flatMap((m) => (m.id ? [m.id] : []));
       const fetched = await mapWithConcurrency(ids, concurrency, (id) => readMessage(id, auth));
       const messages = fetched.filter((m): m is InboxMessage => m !== undefined);
@@ -135,6 +135,12 @@ export function createGmailReader(options: GmailReaderOptions): GmailReader {
 }
 
 class MessageGoneError extends Error {}
+
+/** A 404 on the listing is not a vanished message: the person must hear that Gmail failed. */
+function notFoundIsFailure(error: unknown): never {
+  if (error instanceof MessageGoneError) throw new ServiceUnavailableError('Gmail', error.message);
+  throw error;
+}
 
 /**
  * Gmail's answer as an object. The client hands back a string when a body is not JSON (a proxy's
@@ -191,7 +197,8 @@ function toAppError(error: unknown, failed: FailedCall, retryAfterSeconds?: numb
   const status = failed.status ?? 0;
   switch (classification.kind) {
     case 'not_found':
-      return new MessageGoneError();
+      // Only a message can be gone; readMessage skips it. Anywhere else a 404 is Gmail failing.
+      return new MessageGoneError(`Gmail answered 404: ${failed.message ?? ''}`);
     case 'rate_limited':
       return new RateLimitedError('Gmail', retryAfterSeconds);
     case 'refused':
