@@ -39,10 +39,13 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** Starts `redis-server` on a free loopback port and waits until it answers PING. */
-export async function startRedisServer(): Promise<RedisServer> {
+/**
+ * Starts `redis-server` on a free loopback port (or on `port`, to bring a stopped one back at the
+ * same address) and waits until it answers PING.
+ */
+export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServer> {
   if (!REDIS_SERVER_BIN) throw new Error(REDIS_SKIP_REASON);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     REDIS_SERVER_BIN,
     [
