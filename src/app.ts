@@ -153,6 +153,8 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
   }
 
   const { transport } = config.slack;
+  /** Resolves once a Socket Mode connection has finished closing (at most 2 s); at once over HTTP. */
+  let socketClosed: () => Promise<void> = async () => undefined;
   let healthServer: () => Server | undefined;
   let receiver: HTTPReceiver | SocketModeReceiver;
   if (transport.mode === 'http') {
@@ -176,6 +178,16 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     });
     receiver = socket;
     healthServer = () => (socket as unknown as { httpServer?: Server }).httpServer;
+    // Bolt's stop() returns before the WebSocket close handshake ends, leaving its timer running.
+    socketClosed = () =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 2000);
+        timer.unref();
+        socket.client.once('disconnected', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
   }
 
   const bolt = new App({
@@ -304,9 +316,11 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     async stop() {
       if (started) {
         started = false;
+        const closed = socketClosed();
         await bolt
           .stop()
           .catch((error: unknown) => logger.warn('stopping the Slack receiver:', describeError(error)));
+        await closed;
       }
       // Summaries being built finish (within the grace period) while pending consents are handed
       // back to Redis, or, in memory, their waiters told to run /inbox again.
