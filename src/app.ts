@@ -6,7 +6,7 @@ import { createUserConfirmer } from './auth/confirm-user';
 import { createConsentWatcher } from './auth/consent-watcher';
 import { createArcadeClient, createGmailAccess } from './auth/gmail-access';
 import { createBackgroundTasks } from './background';
-import type { Config } from './config';
+import { type Config, configSecrets } from './config';
 import { createAppHome } from './connection/app-home';
 import { createConnectionFlow } from './connection/connection-flow';
 import { createGmailReader } from './gmail/gmail-reader';
@@ -25,7 +25,6 @@ import { createRedisPendingStore } from './pending/redis-store';
 import { createEmailLookup } from './slack/email-lookup';
 import { createStoredReplies } from './slack/replies';
 import { createTransports } from './transport';
-import { withRedaction } from './verifier/redacting-logger';
 import { createSlackSignIn } from './verifier/slack-sign-in';
 import { createVerifierRoutes, SIGN_IN_CALLBACK_PATH, VERIFY_PATH } from './verifier/verifier-routes';
 
@@ -86,23 +85,12 @@ const HEALTH_ROUTE: CustomRoute = {
 
 /** Builds the app from validated config. */
 export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): InboxApp {
-  const baseLogger =
+  const logger =
     tuning.logger ??
     createLogger({
       level: config.logLevel,
-      secrets: [
-        config.slack.botToken,
-        config.arcade.apiKey,
-        config.slack.transport.mode === 'http'
-          ? config.slack.transport.signingSecret
-          : config.slack.transport.appToken,
-        ...redisSecrets(config.redisUrl),
-      ],
+      secrets: configSecrets(config),
     });
-  // The verifier's secrets are scrubbed too, whichever logger the caller passed in.
-  const logger = config.verifier
-    ? withRedaction(baseLogger, [config.verifier.slackClientSecret, config.verifier.secret])
-    : baseLogger;
   // Slack's default is ten retries over about 30 minutes: far too long for someone waiting.
   const slackRetry = tuning.slackRetry ?? { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 3000 };
   const transports = createTransports();
@@ -338,15 +326,4 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
       await transports.close();
     },
   };
-}
-
-/** The password (and user) in REDIS_URL, scrubbed from log lines like the other secrets. */
-export function redisSecrets(url: string | undefined): string[] {
-  if (!url) return [];
-  try {
-    const parsed = new URL(url);
-    return [parsed.password, decodeURIComponent(parsed.password)].filter((value) => value.length >= 4);
-  } catch {
-    return [];
-  }
 }

@@ -255,3 +255,29 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     return parsed.origin;
   }
 }
+
+/**
+ * Every secret the settings hold, for the logger to scrub wherever it appears: tokens, keys, the
+ * signing secret, the verifier's client and signing secrets, and the password in REDIS_URL (raw and
+ * percent-decoded). One list, so no place that builds a logger can forget one.
+ */
+export function configSecrets(config: Config): string[] {
+  const { transport } = config.slack;
+  return [
+    config.slack.botToken,
+    transport.mode === 'http' ? transport.signingSecret : transport.appToken,
+    config.arcade.apiKey,
+    ...(config.verifier ? [config.verifier.slackClientSecret, config.verifier.secret] : []),
+    ...redisPassword(config.redisUrl),
+  ];
+}
+
+function redisPassword(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    const { password } = new URL(url);
+    return password ? [password, decodeURIComponent(password)] : [];
+  } catch {
+    return [];
+  }
+}

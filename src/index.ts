@@ -1,6 +1,6 @@
 import dotenv from 'dotenv';
-import { createInboxApp, redisSecrets, StartupError } from './app';
-import { ConfigError, loadConfig } from './config';
+import { createInboxApp, StartupError } from './app';
+import { ConfigError, configSecrets, loadConfig } from './config';
 import { createLogger, describeError } from './log';
 import { decideStartupMode, refusalMessage } from './startup-mode';
 
@@ -29,11 +29,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
-  const secrets = [config.slack.botToken, config.arcade.apiKey];
-  if (config.slack.transport.mode === 'http') secrets.push(config.slack.transport.signingSecret);
-  else secrets.push(config.slack.transport.appToken);
-  secrets.push(...redisSecrets(config.redisUrl));
-  const logger = createLogger({ level: config.logLevel, secrets });
+  const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
 
   // Background work owns its errors; this is the last net so that one miss can never end the process.
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection:', describeError(reason)));

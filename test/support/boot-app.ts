@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInboxApp, type InboxApp, type InboxAppTuning } from '../../src/app';
-import { loadConfig } from '../../src/config';
+import { configSecrets, loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
 import {
   type ArcadeStandIn,
@@ -128,7 +128,8 @@ export async function bootApp(options: BootOptions = {}): Promise<Harness> {
   if (options.consentTimeoutMs !== undefined) config.consentTimeoutMs = options.consentTimeoutMs;
   const logger = createLogger({
     level: config.logLevel,
-    secrets: [slack.botToken, slack.appToken, arcade.apiKey, SIGNING_SECRET],
+    // The app's own list, plus the app token that only the Socket Mode tests put in the settings.
+    secrets: [...configSecrets(config), slack.appToken],
     write: (line) => {
       logs.push(line);
       if (process.env.TEST_LOGS) process.stderr.write(`${line}\n`);

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../../src/config';
+import { ConfigError, configSecrets, loadConfig } from '../../../src/config';
 
 const BOT_TOKEN = 'xoxb-1111-2222-abcdefABCDEF0123';
 const SIGNING_SECRET = 'f00dfeed0123456789abcdef01234567';
@@ -317,5 +317,40 @@ describe('loadConfig', () => {
       const { problems } = configError({ ...VERIFIER_ENV, VERIFIER_ENABLED: 'yes' });
       expect(problems).toEqual([expect.stringMatching(/^VERIFIER_ENABLED must be one of true, false/)]);
     });
+  });
+});
+
+describe('configSecrets', () => {
+  it('lists every secret the settings hold, so every logger scrubs them', () => {
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-bot-secret-0001',
+      SLACK_SIGNING_SECRET: 'signing-secret-0002',
+      ARCADE_API_KEY: 'arc_key_secret_0003',
+      VERIFIER_ENABLED: 'true',
+      PUBLIC_URL: 'https://inbox.example.com',
+      SLACK_CLIENT_ID: '123.456',
+      SLACK_CLIENT_SECRET: 'client-secret-0004',
+      VERIFIER_SECRET: 'v'.repeat(40),
+      REDIS_URL: 'redis://user:redis-pass-0005@127.0.0.1:6379',
+    });
+    expect(configSecrets(config)).toEqual(
+      expect.arrayContaining([
+        'xoxb-bot-secret-0001',
+        'signing-secret-0002',
+        'arc_key_secret_0003',
+        'client-secret-0004',
+        'v'.repeat(40),
+        'redis-pass-0005',
+      ]),
+    );
+  });
+
+  it('lists the app-level token in Socket Mode', () => {
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-bot-secret-0001',
+      SLACK_APP_TOKEN: 'xapp-app-secret-0006',
+      ARCADE_API_KEY: 'arc_key_secret_0003',
+    });
+    expect(configSecrets(config)).toContain('xapp-app-secret-0006');
   });
 });

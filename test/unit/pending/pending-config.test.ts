@@ -1,5 +1,5 @@
-import { redisSecrets } from '../../../src/app';
-import { ConfigError, loadConfig } from '../../../src/config';
+import { ConfigError, configSecrets, loadConfig } from '../../../src/config';
+import { createLogger } from '../../../src/log';
 
 const BASE = {
   SLACK_BOT_TOKEN: 'xoxb-1111-2222-abcdefABCDEF0123',
@@ -49,9 +49,16 @@ describe('REDIS_URL and SHUTDOWN_GRACE_SECONDS', () => {
     expect(problems({ SHUTDOWN_GRACE_SECONDS: '-1' })).toMatch(/SHUTDOWN_GRACE_SECONDS/);
   });
 
-  it('scrubs the Redis password from logs', () => {
-    expect(redisSecrets('rediss://default:p%40ss-word@host:6380')).toEqual(['p%40ss-word', 'p@ss-word']);
-    expect(redisSecrets('redis://localhost:6379')).toEqual([]);
-    expect(redisSecrets(undefined)).toEqual([]);
+  it('scrubs the Redis password from logs, as written and percent-decoded', () => {
+    const config = loadConfig({ ...BASE, REDIS_URL: 'rediss://default:p%40ss-word@host:6380' });
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: 'debug',
+      secrets: configSecrets(config),
+      write: (line) => lines.push(line),
+    });
+    logger.warn('connecting to rediss://default:p%40ss-word@host:6380 with p@ss-word');
+    expect(lines.join('\n')).not.toMatch(/p%40ss-word|p@ss-word/);
+    expect(configSecrets(loadConfig({ ...BASE, REDIS_URL: 'redis://localhost:6379' }))).not.toContain('');
   });
 });
