@@ -88,6 +88,17 @@ export interface ArcadeStandIn {
   verifierUrl: string | undefined;
   /** Arcade's verification window for the flow passes: `confirm_user` answers 400 from now on. */
   expireVerification(userIdOrFlowId: string): void;
+  /**
+   * Arcade no longer knows the flow (expired or removed): `status` answers 400 for it from now on,
+   * waiting long-polls included. Arcade's OpenAPI lists 200, 400, 401, 415, 500 for `GET
+   * /v1/auth/status`, and no 404.
+   */
+  forgetFlow(userIdOrFlowId: string): void;
+  /**
+   * The next `times` (default 1) authorize calls that would start a consent answer 200 with
+   * `status: "failed"` (a valid `AuthorizationStatus`), carrying an id and a url as a pending one does.
+   */
+  failNextAuthorizations(times?: number): void;
   close(): Promise<void>;
 }
 
@@ -107,6 +118,22 @@ export interface ArcadeStandInOptions {
    * look-alike). Its links must be `?decision=allow` and `?decision=deny`.
    */
   consentPage?: (state: ConsentPageState, flow: Flow | undefined) => string;
+  /**
+   * What a status long-poll answers when `wait` runs out on a pending flow: 200 with `pending`
+   * (default) or `408`, as Arcade's engine has done (arcade-mcp PR #96; its CLI retries on it).
+   */
+  statusWaitExpiry?: 'pending' | 408;
+  /**
+   * The shape of `confirm_user`'s 400 bodies: 'docs' (default), as the docs' REST example and
+   * measurements show (`{code, error: "user_mismatch", msg}`); 'openapi', the Engine API's
+   * `schemas.Error` (`{name, message}`), the mismatch named in the message.
+   */
+  confirmUserErrors?: 'docs' | 'openapi';
+  /**
+   * The consent `url` authorize hands out, from the default one (`<base>/consent/<id>`); e.g. a
+   * long query added, as Google's consent URLs with many scopes or a long verifier URL can be.
+   */
+  consentUrl?: (defaultUrl: string) => string;
 }
 
 /** The provider `grant()` connects to. */
@@ -148,6 +175,7 @@ export async function startArcadeStandIn(options: ArcadeStandInOptions = {}): Pr
   const verifiedGrants = new Map<string, { token: string; email?: string }>();
   const faults: { route: ArcadeRoute; fault: ArcadeFault; remaining: number }[] = [];
   let lastId = 0;
+  let failingAuthorizations = 0;
 
   const server = await startServer(handle);
   const baseUrl = server.url;
@@ -187,6 +215,14 @@ export async function startArcadeStandIn(options: ArcadeStandInOptions = {}): Pr
       const flow =
         flows.find((candidate) => candidate.verificationId === userIdOrFlowId) ?? findFlow(userIdOrFlowId);
       flow.verification = 'expired';
+    },
+    forgetFlow(userIdOrFlowId) {
+      const flow = findFlow(userIdOrFlowId);
+      authorizations.delete(flow.id);
+      wake(flow.id);
+    },
+    failNextAuthorizations(times = 1) {
+      failingAuthorizations += times;
     },
     statusPolls: (flowId) =>
       calls.filter(
@@ -323,14 +359,19 @@ export async function startArcadeStandIn(options: ArcadeStandInOptions = {}): Pr
     const flow = flows.find((candidate) => candidate.verificationId === flowId);
     if (!flow) return fail(404, 'not_found', 'Flow not found');
     // Shapes as documented (mismatch) and measured (a flow past its verification window).
+    const openapi = options.confirmUserErrors === 'openapi';
     if (flow.verification !== 'awaiting' || flow.status !== 'pending') {
-      return { status: 400, body: { code: 400, msg: 'Bad request' } };
+      return openapi
+        ? fail(400, 'bad_request', 'Bad request')
+        : { status: 400, body: { code: 400, msg: 'Bad request' } };
     }
     if (flow.userId !== userId) {
-      return {
-        status: 400,
-        body: { code: 400, error: 'user_mismatch', msg: 'An error occurred during verification' },
-      };
+      return openapi
+        ? fail(400, 'bad_request', 'user_mismatch: the flow was started for a different user')
+        : {
+            status: 400,
+            body: { code: 400, error: 'user_mismatch', msg: 'An error occurred during verification' },
+          };
     }
     flow.verification = 'confirmed';
     return { status: 200, body: { auth_id: flow.id, next_uri: `${baseUrl}/consent/${flow.id}/verified` } };
@@ -396,7 +437,16 @@ export async function startArcadeStandIn(options: ArcadeStandInOptions = {}): Pr
     if (same) return { status: 200, body: authorizationBody(same.id) };
 
     const id = nextId('ac');
-    const flow: Flow = { id, userId, providerId, scopes, status: 'pending', url: `${baseUrl}/consent/${id}` };
+    const failing = failingAuthorizations > 0;
+    if (failing) failingAuthorizations -= 1;
+    const flow: Flow = {
+      id,
+      userId,
+      providerId,
+      scopes,
+      status: failing ? 'failed' : 'pending',
+      url: options.consentUrl?.(`${baseUrl}/consent/${id}`) ?? `${baseUrl}/consent/${id}`,
+    };
     if (typeof request.next_uri === 'string') flow.nextUri = request.next_uri;
     flows.push(flow);
     authorizations.set(id, { flow });
@@ -407,7 +457,7 @@ export async function startArcadeStandIn(options: ArcadeStandInOptions = {}): Pr
     const id = query.id ?? '';
     const authorization = authorizations.get(id);
     if (!id) return fail(400, 'bad_request', 'id is required');
-    if (!authorization) return fail(404, 'not_found', 'Authorization not found');
+    if (!authorization) return unknownAuthorization();
     const waitSeconds = Math.min(Number(query.wait ?? 0) || 0, maxWaitSeconds);
     if (authorization.flow.status === 'pending' && waitSeconds > 0) {
       const pause = server.pause(waitSeconds * 1000);
@@ -416,6 +466,10 @@ export async function startArcadeStandIn(options: ArcadeStandInOptions = {}): Pr
       await pause.done;
       set.delete(pause);
       if (server.closed) return undefined;
+      if (!authorizations.has(id)) return unknownAuthorization();
+      if (authorization.flow.status === 'pending' && options.statusWaitExpiry === 408) {
+        return fail(408, 'request_timeout', 'Timed out waiting for the authorization to complete');
+      }
     }
     return { status: 200, body: authorizationBody(id) };
   }
@@ -431,7 +485,7 @@ export async function startArcadeStandIn(options: ArcadeStandInOptions = {}): Pr
       scopes: flow.scopes,
       user_id: flow.userId,
     };
-    if (flow.status === 'pending') body.url = flow.url;
+    if (flow.status !== 'completed') body.url = flow.url;
     if (flow.status === 'completed') body.context = { token, user_info: email ? { email } : {} };
     return body;
   }
@@ -524,6 +578,11 @@ interface Answer {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+}
+
+/** An id Arcade does not know (never issued, expired or removed): 400, as the OpenAPI has no 404 here. */
+function unknownAuthorization(): Answer {
+  return fail(400, 'bad_request', 'Authorization not found');
 }
 
 /** Arcade's error shape: `{name, message}`. */

@@ -148,6 +148,12 @@ export interface SlackStandIn {
   botNotInChannels: Set<string>;
   /** Any chat method on these channels answers `channel_not_found` (private channels, others' DMs). */
   missingChannels: Set<string>;
+  /**
+   * `chat.postMessage` to a channel here answers the error given, as Slack refuses a member bot:
+   * `is_archived`, `restricted_action` (a workspace policy), `restricted_action_read_only_channel`,
+   * `restricted_action_thread_only_channel` (without `thread_ts`), `no_permission`, `ekm_access_denied`…
+   */
+  channelRefusals: Map<string, string>;
   /** The members `users.info` knows; others are `user_not_found`. */
   users: Map<string, { email?: string; name?: string }>;
   /** When false `users.info` omits `profile.email`, as Slack does without the `users:read.email` scope. */
@@ -248,6 +254,7 @@ class StandIn implements SlackStandIn {
   readonly ephemeralMessages: PostedEphemeral[] = [];
   readonly botNotInChannels = new Set<string>();
   readonly missingChannels = new Set<string>();
+  readonly channelRefusals = new Map<string, string>();
   readonly users: Map<string, StandInUser>;
   emailScopeGranted: boolean;
   delayMs = 0;
@@ -607,7 +614,7 @@ class StandIn implements SlackStandIn {
 
   private postMessage(p: Params): Answer {
     const channel = str(p.channel);
-    const problem = this.channelProblem(channel, true) ?? contentProblem(p, true);
+    const problem = this.channelProblem(channel, true, p.thread_ts) ?? contentProblem(p, true);
     if (problem || !channel) return fail(problem ?? 'channel_not_found');
     const ts = this.nextTs();
     const content = messageContent(p);
@@ -656,10 +663,17 @@ class StandIn implements SlackStandIn {
     });
   }
 
-  private channelProblem(channel: string | undefined, needsMembership: boolean): string | undefined {
+  private channelProblem(
+    channel: string | undefined,
+    needsMembership: boolean,
+    threadTs?: unknown,
+  ): string | undefined {
     if (!channel || this.missingChannels.has(channel)) return 'channel_not_found';
     if (needsMembership && this.botNotInChannels.has(channel)) return 'not_in_channel';
-    return undefined;
+    const refusal = needsMembership ? this.channelRefusals.get(channel) : undefined;
+    // A thread-only channel takes replies in threads.
+    if (refusal === 'restricted_action_thread_only_channel' && threadTs) return undefined;
+    return refusal;
   }
 
   private answerResponseUrl(id: string, body: JsonObject | undefined): Answer {
@@ -750,9 +764,11 @@ export function appHomeOpenedEvent(opts: {
   userId?: string;
   teamId?: string;
   enterpriseId?: string;
-  tab?: 'home' | 'messages';
+  /** `null` leaves `tab` out, as `@slack/types` allows (`tab?: 'home' | 'messages'`). */
+  tab?: 'home' | 'messages' | null;
 }): Record<string, unknown> {
   const userId = opts.userId ?? 'U0001';
+  const tab = opts.tab === null ? {} : { tab: opts.tab ?? 'home' };
   const teamId = opts.teamId ?? 'T0001';
   return {
     token: 'gIkuvaNzQIHg97ATvDxqgjtO',
@@ -763,7 +779,7 @@ export function appHomeOpenedEvent(opts: {
       type: 'app_home_opened',
       user: userId,
       channel: `D${userId}`,
-      tab: opts.tab ?? 'home',
+      ...tab,
       event_ts: `${(Date.now() / 1000).toFixed(6)}`,
     },
     type: 'event_callback',

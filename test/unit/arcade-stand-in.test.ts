@@ -114,12 +114,16 @@ describe('Arcade stand-in', () => {
     const bearer = await fetch(`${arcade.baseUrl}/v1/auth/status?id=ac_404`, {
       headers: { Authorization: `Bearer ${arcade.apiKey}` },
     });
-    expect(bearer.status).toBe(404);
+    // Arcade's OpenAPI lists no 404 for status: an id it does not know is a 400.
+    expect(bearer.status).toBe(400);
     expect(bearer.headers.get('content-type')).toBe('application/json');
   });
 
-  it('maps unknown ids to NotFoundError and a missing user_id to BadRequestError', async () => {
-    await expect(client.auth.status({ id: 'ac_999' })).rejects.toBeInstanceOf(NotFoundError);
+  it('answers 400 (never 404) for an unknown id, and for a missing user_id', async () => {
+    const unknown = await client.auth.status({ id: 'ac_999' }).catch((caught: unknown) => caught);
+    expect(unknown).toBeInstanceOf(BadRequestError);
+    expect(unknown).not.toBeInstanceOf(NotFoundError);
+    expect(unknown).toMatchObject({ error: { name: 'bad_request' } });
     await expect(client.auth.start('', 'google')).rejects.toBeInstanceOf(BadRequestError);
   });
 
@@ -169,6 +173,39 @@ describe('Arcade stand-in', () => {
     const other = await start('T1:U3');
     await (await fetch(`${other.url}?decision=deny`)).text();
     expect((await client.auth.status({ id: other.id ?? '' })).status).toBe('failed');
+  });
+
+  it('forgets a flow: a waiting long-poll and every later one answer 400', async () => {
+    const { id = '' } = await start();
+    const poll = client.auth.status({ id, wait: 45 }).catch((caught: unknown) => caught);
+    await waitFor(() => arcade.statusPolls(id) === 1);
+    arcade.forgetFlow(id);
+    expect(await poll).toBeInstanceOf(BadRequestError);
+    await expect(client.auth.status({ id })).rejects.toBeInstanceOf(BadRequestError);
+  });
+
+  it('can end an unanswered long-poll with 408 instead of pending', async () => {
+    const timing = await startArcadeStandIn({ statusMaxWaitSeconds: 0.1, statusWaitExpiry: 408 });
+    const timingClient = new Arcade({ apiKey: timing.apiKey, baseURL: timing.baseUrl, maxRetries: 0 });
+    try {
+      const { id = '' } = await timingClient.auth.start(USER, 'google');
+      await expect(timingClient.auth.status({ id, wait: 59 })).rejects.toMatchObject({
+        status: 408,
+        error: { name: 'request_timeout' },
+      });
+      // Without `wait` there is nothing to run out: the answer is the status.
+      expect(await timingClient.auth.status({ id })).toMatchObject({ status: 'pending' });
+    } finally {
+      await timing.close();
+    }
+  });
+
+  it('answers authorize with status "failed" when told to, then starts a normal flow', async () => {
+    arcade.failNextAuthorizations();
+    const failed = await start();
+    expect(failed).toMatchObject({ status: 'failed', id: expect.any(String), url: expect.any(String) });
+    expect(await client.auth.status({ id: failed.id ?? '' })).toMatchObject({ status: 'failed' });
+    expect(await start()).toMatchObject({ status: 'pending' });
   });
 
   it('delays answers, counts connections, and closes while a long-poll is held', async () => {
