@@ -86,3 +86,14 @@ export class GmailUnusableError extends InboxError {
     super(`Gmail cannot be used for this account (${reason}, HTTP ${status})`);
   }
 }
+
+/**
+ * Arcade answered an authorization request with `status: "failed"` (a valid AuthorizationStatus):
+ * there is no consent to offer, so the person is told so instead of getting a dead Connect link.
+ */
+export class AuthorizationFailedError extends InboxError {
+  readonly code = 'authorization_failed';
+  constructor() {
+    super('Arcade answered the authorization request with status "failed"');
+  }
+}

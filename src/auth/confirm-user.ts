@@ -56,19 +56,30 @@ export function createUserConfirmer(client: Arcade): UserConfirmer {
 }
 
 /**
- * Arcade answers a mismatch as `{"code":400,"error":"user_mismatch",…}` and an expired or used
- * flow as a bare 400 (`{"code":400,"msg":"Bad request"}`, measured) or 404.
+ * Arcade answers a mismatch as `{"code":400,"error":"user_mismatch",…}` (docs, cloud endpoint) or,
+ * on the SDK's endpoint, in the OpenAPI's `schemas.Error` shape `{name, message}`, where the word
+ * may be the name or only in the message; an expired or used flow as a bare 400
+ * (`{"code":400,"msg":"Bad request"}`, measured) or 404.
  */
 function classify(error: unknown): ConfirmResult {
   if (error instanceof BadRequestError) {
-    const body = error.error as { error?: unknown; name?: unknown } | undefined;
-    return body?.error === 'user_mismatch' || body?.name === 'user_mismatch'
-      ? { kind: 'user_mismatch' }
-      : { kind: 'flow_gone' };
+    return namesUserMismatch(error.error) ? { kind: 'user_mismatch' } : { kind: 'flow_gone' };
   }
   if (error instanceof NotFoundError) return { kind: 'flow_gone' };
   if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) {
     return { kind: 'key_rejected' };
   }
   return { kind: 'unavailable', detail: describeError(error) };
+}
+
+const USER_MISMATCH = /\buser[ _-]?mismatch\b/i;
+
+/** Whether a 400 body names a user mismatch in any field Arcade uses for it. */
+function namesUserMismatch(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null) return typeof body === 'string' && USER_MISMATCH.test(body);
+  const fields = body as Record<string, unknown>;
+  return ['error', 'name', 'code', 'message', 'msg'].some((key) => {
+    const value = fields[key];
+    return typeof value === 'string' && USER_MISMATCH.test(value);
+  });
 }

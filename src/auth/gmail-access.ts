@@ -13,6 +13,7 @@ import type { AuthorizationResponse } from '@arcadeai/arcadejs/resources/shared'
 import type { Logger } from '@slack/bolt';
 import {
   ArcadeKeyRejectedError,
+  AuthorizationFailedError,
   MisconfiguredError,
   RateLimitedError,
   ServiceUnavailableError,
@@ -114,12 +115,14 @@ export function createGmailAccess(client: Arcade, longPoll: { dispatcher?: unkno
       );
       const grant = grantFrom(response);
       if (grant) return { kind: 'granted', grant };
-      if (response.id && response.url && response.status !== 'completed') {
+      // A failed authorization may still carry a url; offering it would end in "you declined".
+      if (response.status === 'failed') throw new AuthorizationFailedError();
+      if (response.id && isWebUrl(response.url) && response.status !== 'completed') {
         return { kind: 'consent_required', authId: response.id, url: response.url };
       }
       throw new ServiceUnavailableError(
         'Arcade',
-        `unusable authorization answer (status ${response.status})`,
+        `unusable authorization answer (status ${response.status}${response.url && !isWebUrl(response.url) ? ', consent url not http(s)' : ''})`,
       );
     },
 
@@ -127,17 +130,20 @@ export function createGmailAccess(client: Arcade, longPoll: { dispatcher?: unkno
       const wait = Math.max(0, Math.min(MAX_STATUS_WAIT_SECONDS, Math.floor(waitSeconds)));
       let response: AuthorizationResponse;
       try {
-        response = await translate(() =>
-          client.auth.status(
-            { id: authId, wait },
-            // The loop that calls this owns retries and backoff; a slow answer is a long-poll, not a fault.
-            // The SDK types fetchOptions against one undici; the dispatcher is from the app's own (src/transport.ts).
-            { signal, timeout: (wait + 15) * 1000, maxRetries: 0, fetchOptions: longPoll as never },
-          ),
+        response = await client.auth.status(
+          { id: authId, wait },
+          // The loop that calls this owns retries and backoff; a slow answer is a long-poll, not a fault.
+          // The SDK types fetchOptions against one undici; the dispatcher is from the app's own (src/transport.ts).
+          { signal, timeout: (wait + 15) * 1000, maxRetries: 0, fetchOptions: longPoll as never },
         );
       } catch (error) {
-        if (error instanceof NotFoundError) return { kind: 'unknown' };
-        throw error;
+        // Arcade's OpenAPI lists 200, 400, 401, 415, 500 here: for an id Arcade itself issued, a 400
+        // means the flow is dead (expired, removed, refused), not that the app is misconfigured.
+        // A 404 is kept for engines that answer one.
+        if (error instanceof BadRequestError || error instanceof NotFoundError) return { kind: 'unknown' };
+        // 408: the long-poll ran out before the flow ended (Arcade's own CLI polls again), so still pending.
+        if (error instanceof APIError && error.status === 408) return { kind: 'pending' };
+        throw translateError(error);
       }
       if (response.status === 'failed') return { kind: 'failed' };
       const grant = grantFrom(response);
@@ -201,30 +207,46 @@ async function translate<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof APIUserAbortError || error instanceof NotFoundError) throw error;
-    if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) {
-      throw new ArcadeKeyRejectedError(error.status);
-    }
-    if (error instanceof BadRequestError) {
-      throw new MisconfiguredError(
-        `Arcade refused the authorization request: ${error.message}`,
-        'Check that the Google provider configured in Arcade allows the gmail.readonly scope.',
-      );
-    }
-    if (error instanceof RateLimitError) {
-      const retryAfter = Number(error.headers?.get('retry-after'));
-      throw new RateLimitedError(
-        'Arcade',
-        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
-      );
-    }
-    if (error instanceof APIConnectionError) {
-      throw new ServiceUnavailableError('Arcade', error.message, { cause: error });
-    }
-    const status = error instanceof APIError ? error.status : undefined;
-    if (status !== undefined && (status >= 500 || status === 408 || status === 409)) {
-      throw new ServiceUnavailableError('Arcade', `HTTP ${status}`, { cause: error });
-    }
-    throw error;
+    throw translateError(error);
   }
+}
+
+/** Consent urls go into link buttons and mrkdwn links: only web addresses. */
+function isWebUrl(url: string | undefined): url is string {
+  if (!url) return false;
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/** The app's error for an SDK error (see translate). */
+function translateError(error: unknown): unknown {
+  if (error instanceof APIUserAbortError || error instanceof NotFoundError) return error;
+  if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) {
+    return new ArcadeKeyRejectedError(error.status);
+  }
+  if (error instanceof BadRequestError) {
+    return new MisconfiguredError(
+      `Arcade refused the authorization request: ${error.message}`,
+      'Check that the Google provider configured in Arcade allows the gmail.readonly scope.',
+    );
+  }
+  if (error instanceof RateLimitError) {
+    const retryAfter = Number(error.headers?.get('retry-after'));
+    return new RateLimitedError(
+      'Arcade',
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+    );
+  }
+  if (error instanceof APIConnectionError) {
+    return new ServiceUnavailableError('Arcade', error.message, { cause: error });
+  }
+  const status = error instanceof APIError ? error.status : undefined;
+  if (status !== undefined && (status >= 500 || status === 408 || status === 409)) {
+    return new ServiceUnavailableError('Arcade', `HTTP ${status}`, { cause: error });
+  }
+  return error;
 }

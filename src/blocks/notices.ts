@@ -2,6 +2,7 @@ import type { types } from '@slack/bolt';
 import { DEFAULT_COUNT, MAX_COUNT } from '../command-args';
 import {
   ArcadeKeyRejectedError,
+  AuthorizationFailedError,
   GmailAccessRefusedError,
   GmailUnusableError,
   IdentityUnavailableError,
@@ -9,6 +10,7 @@ import {
   RateLimitedError,
   ServiceUnavailableError,
 } from '../errors';
+import { MAX_BUTTON_URL } from './limits';
 import { escapeMrkdwn, escapeTruncated, oneLine } from './mrkdwn';
 
 type KnownBlock = types.KnownBlock;
@@ -27,7 +29,26 @@ export interface SlackMessage {
 /** The Connect Gmail link button's action id; the listener acks its clicks. */
 export const CONNECT_GMAIL_ACTION = 'connect_gmail';
 
-/** The Connect Gmail link button, in the private prompt and on the Home tab. */
+/** Whether `url` fits a link button (Slack refuses the whole message otherwise). */
+export function fitsButton(url: string): boolean {
+  return url.length <= MAX_BUTTON_URL;
+}
+
+/**
+ * The most a Connect link may take in a message's `text` (Slack's cap is 40,000 characters), with
+ * room for the words around it.
+ */
+const MAX_TEXT_LINK_URL = 38_000;
+
+/**
+ * `url` as the target of a mrkdwn `<url|label>` link: `&` escaped as Slack asks; `<`, `>` and `|`
+ * (which would end the target) percent-encoded, which a web server reads the same.
+ */
+function mrkdwnLinkTarget(url: string): string {
+  return url.replace(/&/g, '&amp;').replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\|/g, '%7C');
+}
+
+/** The Connect Gmail link button, in the private prompt and on the Home tab (`url` must fit: see fitsButton). */
 export function connectButton(url: string): KnownBlock {
   return {
     type: 'actions',
@@ -117,6 +138,8 @@ export function connectPrompt(
     reason === 'access_refused'
       ? ':warning: Gmail no longer accepts the access this app had (it may have been revoked or expired). Please connect again.'
       : ':lock: To summarize your inbox, this app needs to connect to your Gmail.';
+  const afterwards = `${options.verifier ? 'After Google, you confirm who you are with *Sign in with Slack*. ' : ''}Your summary arrives here as soon as you finish. The link works for ${minutes} minutes, only for you; after that, run \`/inbox\` again.`;
+  if (!fitsButton(url)) return longLinkPrompt(url, why, afterwards);
   return {
     text: 'Connect Gmail to use /inbox (only you can see this).',
     blocks: [
@@ -129,11 +152,28 @@ export function connectPrompt(
         elements: [
           {
             type: 'mrkdwn',
-            text: `${options.verifier ? 'After Google, you confirm who you are with *Sign in with Slack*. ' : ''}Your summary arrives here as soon as you finish. The link works for ${minutes} minutes, only for you; after that, run \`/inbox\` again.`,
+            text: afterwards,
           },
         ],
       },
     ],
+  };
+}
+
+/**
+ * A Connect link longer than a button takes (3,000 characters): Block Kit has no place for it, so
+ * the message is `text` only (40,000 characters), where a mrkdwn link still works. A link too long
+ * even for that cannot be offered at all; the person is told so.
+ */
+function longLinkPrompt(url: string, why: string, afterwards: string): SlackMessage {
+  const target = mrkdwnLinkTarget(url);
+  if (target.length > MAX_TEXT_LINK_URL) {
+    return {
+      text: `${why}\n:warning: Arcade sent a Connect link of ${url.length.toLocaleString('en-US')} characters, too long for Slack to carry, so it cannot be shown here. Please tell your Slack admin: the Arcade project's Google provider or verifier URL settings make the link too long.`,
+    };
+  }
+  return {
+    text: `${why}\nIt asks for *read-only* access (\`gmail.readonly\`): it reads senders, subjects and short previews, and can never send, change or delete mail. Only you can see this message.\n*<${target}|Connect Gmail>*\n${afterwards}`,
   };
 }
 
@@ -166,9 +206,32 @@ export function shutdownMessage(): SlackMessage {
   return { text, blocks: [section(text)] };
 }
 
+/**
+ * Why Slack refused the app's post in a channel: `chat.postMessage` errors that mean "not here",
+ * rather than "Slack is broken". https://docs.slack.dev/reference/methods/chat.postMessage#errors
+ */
+export type PostRefusal =
+  | 'not_a_member'
+  | 'is_archived'
+  | 'restricted_action'
+  | 'restricted_action_read_only_channel'
+  | 'restricted_action_thread_only_channel'
+  | 'no_permission'
+  | 'ekm_access_denied';
+
+const REFUSAL_REASONS: Record<PostRefusal, string> = {
+  not_a_member: "the app isn't in that conversation",
+  is_archived: 'that channel is archived',
+  restricted_action: 'your workspace settings do not let this app post there',
+  restricted_action_read_only_channel: 'that channel is read-only for this app',
+  restricted_action_thread_only_channel: 'that channel takes posts only in threads',
+  no_permission: 'this app has no permission to post there',
+  ekm_access_denied: "your workspace's Enterprise Key Management refused the post",
+};
+
 /** Told when the summary could not go to the channel and was sent by direct message instead. */
-export function deliveredByDmNote(channelId: string): string {
-  return `I couldn't post in <#${channelId}> (the app isn't in that conversation and the command's reply link had expired), so here is your summary privately.`;
+export function deliveredByDmNote(channelId: string, refusal: PostRefusal = 'not_a_member'): string {
+  return `I couldn't post in <#${channelId}> (${REFUSAL_REASONS[refusal]}, and the command's reply link could not post there either), so here is your summary privately.`;
 }
 
 /** The message for any failure a person can hit; `referenceId` ties it to the log line. */
@@ -195,6 +258,9 @@ function failureText(error: unknown, referenceId: string): string {
   }
   if (error instanceof ServiceUnavailableError) {
     return `:cloud: ${error.service} isn't answering right now. Try \`/inbox\` again in a minute (reference \`${referenceId}\`).`;
+  }
+  if (error instanceof AuthorizationFailedError) {
+    return `:x: Arcade could not start connecting your Gmail: it answered that the authorization failed, so there is no Connect link to offer. Run \`/inbox\` again in a minute; if it keeps failing, tell your Slack admin (reference \`${referenceId}\`).`;
   }
   if (error instanceof GmailAccessRefusedError) {
     return `:warning: Gmail keeps refusing the access this app holds for you, and it could not be reset. Remove the app's access at <https://myaccount.google.com/permissions|your Google account permissions>, then run \`/inbox\` again (reference \`${referenceId}\`).`;
@@ -340,10 +406,21 @@ export function disconnectCancelledMessage(): SlackMessage {
 /** What a person's connection looks like, for `/inbox status` and App Home. */
 export type ConnectionView = { connected: true; account?: string } | { connected: false };
 
+/** The longest account shown: an email address has at most 254 characters (RFC 5321 paths). */
+const MAX_ACCOUNT = 254;
+
+/**
+ * A Google account as Arcade reported it, safe for mrkdwn and bounded: one line, escaped, cut at
+ * MAX_ACCOUNT escaped characters, so a section stays inside Slack's 3,000 whatever Arcade sends.
+ */
+export function accountLabel(account: string): string {
+  return escapeTruncated(oneLine(account), MAX_ACCOUNT);
+}
+
 /** `/inbox status`: connected or not, and which Google account; never starts a consent. */
 export function connectionStatusMessage(connection: ConnectionView): SlackMessage {
   const text = connection.connected
-    ? `:white_check_mark: Your Gmail is connected${connection.account ? ` (*${escapeMrkdwn(connection.account)}*)` : ''}, read-only. \`/inbox disconnect\` removes the app’s access.`
+    ? `:white_check_mark: Your Gmail is connected${connection.account ? ` (*${accountLabel(connection.account)}*)` : ''}, read-only. \`/inbox disconnect\` removes the app’s access.`
     : ':heavy_minus_sign: Your Gmail is not connected. Run `/inbox` to connect it (read-only).';
   return { text, blocks: [section(text)] };
 }

@@ -1,6 +1,12 @@
 import type { types } from '@slack/bolt';
-import { escapeMrkdwn } from '../blocks/mrkdwn';
-import { connectButton, disconnectDialog, type SummaryVisibility, usageLines } from '../blocks/notices';
+import {
+  accountLabel,
+  connectButton,
+  disconnectDialog,
+  fitsButton,
+  type SummaryVisibility,
+  usageLines,
+} from '../blocks/notices';
 
 type KnownBlock = types.KnownBlock;
 
@@ -59,7 +65,7 @@ function connectionBlocks(state: HomeState): KnownBlock[] {
     case 'connected':
       return [
         section(
-          `:white_check_mark: *Gmail connected*${state.account ? ` as *${escapeMrkdwn(state.account)}*` : ''}, read-only: the app reads senders, subjects and short previews, and can never send, change or delete mail.`,
+          `:white_check_mark: *Gmail connected*${state.account ? ` as *${accountLabel(state.account)}*` : ''}, read-only: the app reads senders, subjects and short previews, and can never send, change or delete mail.`,
         ),
         {
           type: 'actions',
@@ -76,6 +82,14 @@ function connectionBlocks(state: HomeState): KnownBlock[] {
         },
       ];
     case 'not_connected':
+      // A Home tab is blocks only, and no block holds a link this long; `/inbox` sends it as text.
+      if (!fitsButton(state.connectUrl)) {
+        return [
+          section(
+            ':heavy_minus_sign: *Gmail not connected.* Your Connect link is too long to show on this tab: type `/inbox` in any conversation (a DM with this app works) and you get it there, visible only to you.',
+          ),
+        ];
+      }
       return [
         section(
           ':heavy_minus_sign: *Gmail not connected.* Connect it to use `/inbox`. The app asks for read-only access (`gmail.readonly`).',

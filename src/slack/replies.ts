@@ -1,6 +1,6 @@
 import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { SlackMessage } from '../blocks/notices';
+import type { PostRefusal, SlackMessage } from '../blocks/notices';
 import { deliveredByDmNote } from '../blocks/notices';
 import { MisconfiguredError, ServiceUnavailableError } from '../errors';
 
@@ -27,8 +27,21 @@ export interface RepliesOptions {
   userId: string;
 }
 
-/** Slack errors that mean "the bot cannot post here", not "Slack is broken". */
-const NOT_A_MEMBER = new Set(['not_in_channel', 'channel_not_found']);
+/**
+ * Slack errors that mean "the bot cannot post here", not "Slack is broken": the reply link (which
+ * posts as the person's command) may still get through, and a DM always reaches them.
+ * https://docs.slack.dev/reference/methods/chat.postMessage#errors
+ */
+const REFUSALS: Record<string, PostRefusal> = {
+  not_in_channel: 'not_a_member',
+  channel_not_found: 'not_a_member',
+  is_archived: 'is_archived',
+  restricted_action: 'restricted_action',
+  restricted_action_read_only_channel: 'restricted_action_read_only_channel',
+  restricted_action_thread_only_channel: 'restricted_action_thread_only_channel',
+  no_permission: 'no_permission',
+  ekm_access_denied: 'ekm_access_denied',
+};
 /** Slack errors only an admin can fix. */
 const SETUP_ERRORS = new Set([
   'invalid_auth',
@@ -39,7 +52,8 @@ const SETUP_ERRORS = new Set([
 ]);
 
 /** Creates the reply routes for one command. */
-export function createReplies({ client, respond, channelId, userId }: RepliesOptions): Replies {
+export function createReplies({ client, respond: rawRespond, channelId, userId }: RepliesOptions): Replies {
+  const respond = checkedRespond(rawRespond);
   const directMessage = (message: SlackMessage) =>
     translate(() =>
       client.chat.postMessage({ channel: userId, ...message, unfurl_links: false, unfurl_media: false }),
@@ -61,6 +75,7 @@ export function createReplies({ client, respond, channelId, userId }: RepliesOpt
     },
 
     async publish(message) {
+      let refusal: PostRefusal;
       try {
         await translate(() =>
           client.chat.postMessage({
@@ -72,7 +87,8 @@ export function createReplies({ client, respond, channelId, userId }: RepliesOpt
         );
         return 'channel';
       } catch (error) {
-        if (!(error instanceof NotAMemberError)) throw error;
+        if (!(error instanceof PostRefusedError)) throw error;
+        refusal = error.refusal;
       }
       try {
         // A new message, never a replacement: from a Share click, the clicked private message stays.
@@ -81,7 +97,7 @@ export function createReplies({ client, respond, channelId, userId }: RepliesOpt
       } catch (error) {
         if (!isRespondFailure(error)) throw error;
       }
-      await directMessage({ text: deliveredByDmNote(channelId) });
+      await directMessage({ text: deliveredByDmNote(channelId, refusal) });
       await directMessage(message);
       return 'dm';
     },
@@ -101,8 +117,35 @@ export function respondVia(fetchFn: typeof fetch, responseUrl: string): RespondF
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
     });
-    await response.arrayBuffer().catch(() => undefined);
-    if (!response.ok) throw new ResponseUrlError(response.status);
+    if (!response.ok) {
+      await response.arrayBuffer().catch(() => undefined);
+      throw new ResponseUrlError(response.status);
+    }
+    return response;
+  };
+}
+
+/**
+ * A `respond` that also fails on a 2xx answer whose JSON body says `"ok": false`: Slack reports
+ * some refusals that way, and Bolt's `respond` checks the status only. The body is read here
+ * (a bare "ok" or an empty body is a success), so the connection goes back to the pool.
+ */
+function checkedRespond(respond: RespondFn): RespondFn {
+  return async (message) => {
+    const response = await respond(message);
+    // Bolt's fetch or the app's undici one: two Response classes, so no instanceof.
+    if (typeof response?.text !== 'function' || (response as { bodyUsed?: boolean }).bodyUsed)
+      return response;
+    const text = await response.text().catch(() => '');
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return response;
+    }
+    if (typeof body === 'object' && body !== null && (body as { ok?: unknown }).ok === false) {
+      throw new ResponseUrlError(response.status, (body as { error?: unknown }).error);
+    }
     return response;
   };
 }
@@ -110,9 +153,16 @@ export function respondVia(fetchFn: typeof fetch, responseUrl: string): RespondF
 /** The reply link refused a post (expired, used up, or Slack failed); same code as Bolt's RespondError. */
 export class ResponseUrlError extends Error {
   readonly code = 'slack_bolt_respond_error';
-  constructor(readonly status: number) {
-    super(`Failed to respond to the response_url: ${status}`);
+  /** Slack's error code from an `{"ok":false}` body, when it sent one. */
+  readonly slackError: string | undefined;
+  constructor(
+    readonly status: number,
+    slackError?: unknown,
+  ) {
+    const named = typeof slackError === 'string' ? slackError.slice(0, 100) : undefined;
+    super(`Failed to respond to the response_url: ${status}${named ? ` (${named})` : ''}`);
     this.name = 'ResponseUrlError';
+    this.slackError = named;
   }
 }
 
@@ -132,7 +182,12 @@ export function createStoredReplies(options: {
   });
 }
 
-class NotAMemberError extends Error {}
+/** Slack refused the post in this channel (see REFUSALS); publish routes around it. */
+class PostRefusedError extends Error {
+  constructor(readonly refusal: PostRefusal) {
+    super(`Slack refused the post (${refusal})`);
+  }
+}
 
 function isRespondFailure(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'slack_bolt_respond_error';
@@ -146,7 +201,8 @@ async function translate<T>(call: () => Promise<T>): Promise<T> {
     const coded = error as { code?: unknown; data?: { error?: unknown } } | null;
     const slackError = typeof coded?.data?.error === 'string' ? coded.data.error : undefined;
     if (coded?.code === 'slack_webapi_platform_error' && slackError) {
-      if (NOT_A_MEMBER.has(slackError)) throw new NotAMemberError(slackError);
+      const refusal = Object.hasOwn(REFUSALS, slackError) ? REFUSALS[slackError] : undefined;
+      if (refusal) throw new PostRefusedError(refusal);
       if (SETUP_ERRORS.has(slackError)) {
         throw new MisconfiguredError(
           `Slack refused the bot token (${slackError})`,

@@ -75,7 +75,8 @@ describe('failures a person can hit', () => {
   });
 
   it('apologises with a reference id for anything unexpected', async () => {
-    h.slack.failNext('chat.postMessage', { body: { ok: false, error: 'is_archived' } });
+    // is_archived and other refusals are routed around (conformance.test.ts); fatal_error is not.
+    h.slack.failNext('chat.postMessage', { body: { ok: false, error: 'fatal_error' } });
     const { responseUrl } = await h.command();
     const text = await privateReply(h, responseUrl);
     expect(text).toMatch(/Sorry, something went wrong.*reference `[0-9a-f]+`/);
