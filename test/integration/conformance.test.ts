@@ -201,6 +201,16 @@ describe('values Arcade returns, within Block Kit limits', () => {
     expect(JSON.stringify(home.view.blocks)).toContain('/inbox');
   });
 
+  it('a consent url that is not a web address: no button, no link, and the person is told to try again', async () => {
+    h = await bootApp({ arcade: { consentUrl: () => 'javascript:alert(document.cookie)' } });
+    const { responseUrl } = await h.command();
+    const told = await waitFor(() => repliesTo(h, responseUrl)[0]);
+    expect(JSON.stringify(told.body)).not.toContain('javascript:');
+    expect(buttons(told.body.blocks)).toEqual([]);
+    expect(told.body.text).toMatch(/Arcade isn't answering.*\/inbox/);
+    expect(h.app.pendingConsents).toBe(0);
+  });
+
   const longEmail = `${'a'.repeat(3990)}@example.com`;
 
   it('an account email of 4,000 characters in /inbox status', async () => {
