@@ -1,6 +1,13 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type CustomRoute, HTTPReceiver, type Logger, SocketModeReceiver } from '@slack/bolt';
+import {
+  App,
+  type CustomRoute,
+  HTTPReceiver,
+  type Logger,
+  type LogLevel,
+  SocketModeReceiver,
+} from '@slack/bolt';
 import type { RetryOptions, WebClientOptions } from '@slack/web-api';
 import { createUserConfirmer } from './auth/confirm-user';
 import { createConsentWatcher } from './auth/consent-watcher';
@@ -17,7 +24,7 @@ import { registerAppHome } from './listeners/app-home';
 import { registerConnectionButtons } from './listeners/connection-buttons';
 import { registerInboxCommand } from './listeners/inbox-command';
 import { registerLinkButtons } from './listeners/link-buttons';
-import { createLogger, describeError } from './log';
+import { createLogger, describeError, namedLogger } from './log';
 import { createMemoryPendingStore } from './pending/memory-store';
 import { createPendingConsents, type PendingConsents } from './pending/pending-consents';
 import type { PendingStore } from './pending/pending-store';
@@ -89,15 +96,19 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     tuning.logger ??
     createLogger({
       level: config.logLevel,
+      format: config.logFormat,
       secrets: configSecrets(config),
     });
+  // Same level, output and redaction; the name says which library wrote the line.
+  const boltLogger = namedLogger(logger, 'bolt');
+  const slackSdkLogger = namedLogger(logger, 'slack-web-api');
   // Slack's default is ten retries over about 30 minutes: far too long for someone waiting.
   const slackRetry = tuning.slackRetry ?? { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 3000 };
   const transports = createTransports();
   const clientOptions = (): WebClientOptions => ({
     slackApiUrl: config.slack.apiUrl,
     retryConfig: { ...slackRetry },
-    logger,
+    logger: slackSdkLogger,
     // Also carries Bolt's respond() to response_url.
     fetch: transports.slackFetch,
   });
@@ -150,7 +161,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
       signingSecret: transport.signingSecret,
       endpoints: '/slack/events',
       customRoutes: routes,
-      logger,
+      logger: boltLogger,
     });
     receiver = http;
     healthServer = () => undefined;
@@ -159,7 +170,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     // by a small HTTP server of their own on PORT.
     const socket = new SocketModeReceiver({
       appToken: transport.appToken,
-      logger,
+      logger: namedLogger(logger, 'slack-socket-mode'),
       customRoutes: routes,
       // The socket-mode client mutates its options, so it gets its own copy.
       installerOptions: { port: transport.port, clientOptions: clientOptions() },
@@ -182,7 +193,9 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     receiver,
     token: config.slack.botToken,
     clientOptions: clientOptions(),
-    logger,
+    logger: boltLogger,
+    // Without it Bolt resets the shared logger to INFO, whatever LOG_LEVEL says.
+    logLevel: config.logLevel as LogLevel,
     // auth.test runs in start(), where a refused token becomes a clear error instead of a crash.
     deferInitialization: true,
   });

@@ -13,6 +13,16 @@ export type UserIdSource = 'slack' | 'email';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/** LOG_FORMAT: readable lines for a terminal, or one JSON object per line for log shippers. */
+export type LogFormat = 'text' | 'json';
+
+/** GET /metrics (Prometheus) on a listener of its own, off the public port; off unless METRICS_PORT is set. */
+export interface MetricsConfig {
+  port: number;
+  /** METRICS_HOST, default 127.0.0.1: only this machine can scrape unless the operator opens it. */
+  host: string;
+}
+
 /** Where a summary goes: the channel for everyone (as typed), or only to the person who asked. */
 export type Visibility = 'channel' | 'private';
 
@@ -37,6 +47,9 @@ export interface Config {
   /** How long the app waits for a person to finish Arcade's consent before telling them it expired. */
   consentTimeoutMs: number;
   logLevel: LogLevel;
+  logFormat: LogFormat;
+  /** Set when METRICS_PORT is: where GET /metrics is served. */
+  metrics?: MetricsConfig;
   /** Where summaries go unless a command asks for a private one. */
   visibility: Visibility;
   /** Set when VERIFIER_ENABLED=true; undefined means Arcade's own verifier (development). */
@@ -80,6 +93,17 @@ const CONSENT_TIMEOUT_RANGE = { min: 30, max: 1800 };
 /** HMAC keys shorter than this are guessable offline from one signed state. */
 export const MIN_VERIFIER_SECRET_LENGTH = 32;
 
+/**
+ * Every configured secret is scrubbed from logs wherever it appears, so a two-letter "secret" would
+ * shred every line; real Slack, Arcade and Redis secrets are far longer than this.
+ */
+export const MIN_SECRET_LENGTH = 8;
+
+/** `.env.example`'s values, and the usual ways of writing "fill this in". */
+function isPlaceholder(value: string): boolean {
+  return /\.\.\.|…|^<.*>$|^(?:changeme|change-me|todo|xxx+|your[-_ ].*)$/i.test(value);
+}
+
 /** Hosts where a plain-http PUBLIC_URL is allowed: a browser on the same machine (development, tests). */
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -94,6 +118,21 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     const value = read(name);
     if (!value) problems.push(`${name} is missing: ${hint}`);
     return value ?? '';
+  };
+  /** A secret that is set: not a placeholder, not absurdly short. Only its length is ever named. */
+  const secretShape = (name: string, value: string | undefined, hint: string): boolean => {
+    if (!value) return false;
+    if (isPlaceholder(value)) {
+      problems.push(`${name} is still a placeholder ("${value}", as in .env.example): ${hint}`);
+      return false;
+    }
+    if (value.length < MIN_SECRET_LENGTH) {
+      problems.push(
+        `${name} is too short to be real (${value.length} characters; at least ${MIN_SECRET_LENGTH}): ${hint}`,
+      );
+      return false;
+    }
+    return true;
   };
   const prefixed = (name: string, value: string, prefix: string, what: string): void => {
     // Only the prefix is named: the value itself is a secret and must not reach a log.
@@ -129,13 +168,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     return fallback;
   };
 
-  const botToken = required(
-    'SLACK_BOT_TOKEN',
-    'the Bot User OAuth Token (xoxb-…) from the Slack app\'s "OAuth & Permissions" page',
-  );
-  prefixed('SLACK_BOT_TOKEN', botToken, 'xoxb-', 'a bot token');
+  const botTokenHint = 'the Bot User OAuth Token (xoxb-…) from the Slack app\'s "OAuth & Permissions" page';
+  const botToken = required('SLACK_BOT_TOKEN', botTokenHint);
+  if (secretShape('SLACK_BOT_TOKEN', botToken, botTokenHint))
+    prefixed('SLACK_BOT_TOKEN', botToken, 'xoxb-', 'a bot token');
   const appToken = read('SLACK_APP_TOKEN');
-  if (appToken) prefixed('SLACK_APP_TOKEN', appToken, 'xapp-', 'an app-level token');
+  if (
+    secretShape(
+      'SLACK_APP_TOKEN',
+      appToken,
+      'an App-Level Token (xapp-…) from "Basic Information", or leave it unset for HTTP mode',
+    )
+  )
+    prefixed('SLACK_APP_TOKEN', appToken ?? '', 'xapp-', 'an app-level token');
   const port = integer('PORT', DEFAULTS.port, 0, 65535);
   let transport: SlackTransport;
   if (appToken) {
@@ -145,13 +190,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       'SLACK_SIGNING_SECRET',
       'needed in HTTP mode; copy it from the Slack app\'s "Basic Information" page, or set SLACK_APP_TOKEN to use Socket Mode',
     );
+    secretShape('SLACK_SIGNING_SECRET', signingSecret, 'the Signing Secret from "Basic Information"');
     transport = { mode: 'http', signingSecret, port };
   }
 
-  const apiKey = required(
-    'ARCADE_API_KEY',
-    'create one in the Arcade dashboard (https://api.arcade.dev/dashboard)',
-  );
+  const apiKeyHint = 'create one in the Arcade dashboard (https://api.arcade.dev/dashboard)';
+  const apiKey = required('ARCADE_API_KEY', apiKeyHint);
+  secretShape('ARCADE_API_KEY', apiKey, apiKeyHint);
   const config: Config = {
     slack: { botToken, apiUrl: url('SLACK_API_URL', DEFAULTS.slackApiUrl), transport },
     arcade: {
@@ -169,11 +214,20 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         CONSENT_TIMEOUT_RANGE.max,
       ),
     logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, DEFAULTS.logLevel),
+    logFormat: oneOf('LOG_FORMAT', ['text', 'json'] as const, 'text'),
     visibility: oneOf('INBOX_VISIBILITY', ['channel', 'private'] as const, 'channel'),
     shutdownGraceMs: 1000 * integer('SHUTDOWN_GRACE_SECONDS', DEFAULTS.shutdownGraceSeconds, 0, 600),
   };
   const redisUrl = redis(read('REDIS_URL'));
   if (redisUrl) config.redisUrl = redisUrl;
+  if (read('METRICS_PORT') !== undefined) {
+    config.metrics = {
+      port: integer('METRICS_PORT', 0, 0, 65535),
+      host: read('METRICS_HOST') ?? '127.0.0.1',
+    };
+  } else if (read('METRICS_HOST') !== undefined) {
+    problems.push('METRICS_HOST is set but METRICS_PORT is not: set METRICS_PORT to serve GET /metrics');
+  }
   const verifierEnabled = oneOf('VERIFIER_ENABLED', ['true', 'false'] as const, 'false') === 'true';
   if (verifierEnabled) {
     const hint = 'needed with VERIFIER_ENABLED=true (see README "Security")';
@@ -184,10 +238,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       'SLACK_CLIENT_ID',
       `${hint}: the Slack app's Client ID from "Basic Information"`,
     );
-    const slackClientSecret = required(
-      'SLACK_CLIENT_SECRET',
-      `${hint}: the Slack app's Client Secret from "Basic Information"`,
-    );
+    const clientSecretHint = `${hint}: the Slack app's Client Secret from "Basic Information"`;
+    const slackClientSecret = required('SLACK_CLIENT_SECRET', clientSecretHint);
+    secretShape('SLACK_CLIENT_SECRET', slackClientSecret, clientSecretHint);
     const secret = required(
       'VERIFIER_SECRET',
       `${hint}: a random string of at least ${MIN_VERIFIER_SECRET_LENGTH} characters`,
@@ -221,6 +274,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     }
     if (!parsed.hostname) {
       problems.push('REDIS_URL must name a host, e.g. redis://localhost:6379');
+      return undefined;
+    }
+    if (parsed.password && decodeURIComponent(parsed.password).length < MIN_SECRET_LENGTH) {
+      problems.push(
+        `REDIS_URL's password is too short to be real (at least ${MIN_SECRET_LENGTH} characters); use the server's real password`,
+      );
       return undefined;
     }
     return value;

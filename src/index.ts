@@ -29,7 +29,11 @@ async function main(): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
-  const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
+  const logger = createLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    secrets: configSecrets(config),
+  });
 
   // Background work owns its errors; this is the last net so that one miss can never end the process.
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection:', describeError(reason)));

@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       gmail: { apiUrl: 'https://gmail.googleapis.com/' },
       consentTimeoutMs: 600_000,
       logLevel: 'info',
+      logFormat: 'text',
       shutdownGraceMs: 10_000,
       visibility: 'channel',
     });
@@ -65,6 +66,8 @@ describe('loadConfig', () => {
       CONSENT_TIMEOUT_SECONDS: '45',
       ARCADE_USER_ID_SOURCE: 'email',
       LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'json',
+      METRICS_PORT: '9464',
     });
     expect(config).toEqual({
       slack: {
@@ -76,6 +79,8 @@ describe('loadConfig', () => {
       gmail: { apiUrl: 'http://127.0.0.1:9097/' },
       consentTimeoutMs: 45_000,
       logLevel: 'debug',
+      logFormat: 'json',
+      metrics: { port: 9464, host: '127.0.0.1' },
       shutdownGraceMs: 10_000,
       visibility: 'channel',
     });
@@ -145,6 +150,57 @@ describe('loadConfig', () => {
     expect(config.arcade.baseUrl).toBe('https://api.arcade.dev');
     expect(config.logLevel).toBe('info');
     expect(config.consentTimeoutMs).toBe(600_000);
+  });
+
+  describe('placeholders and absurdly short secrets', () => {
+    it(".env.example's placeholders are named as placeholders, not sent anywhere", () => {
+      const error = configError({
+        SLACK_BOT_TOKEN: 'xoxb-...',
+        SLACK_APP_TOKEN: 'xapp-...',
+        ARCADE_API_KEY: 'arc_...',
+      });
+      expect(error.problems).toEqual([
+        expect.stringMatching(/^SLACK_BOT_TOKEN is still a placeholder \("xoxb-\.\.\."/),
+        expect.stringMatching(/^SLACK_APP_TOKEN is still a placeholder \("xapp-\.\.\."/),
+        expect.stringMatching(/^ARCADE_API_KEY is still a placeholder \("arc_\.\.\."/),
+      ]);
+    });
+
+    it.each(['<your token>', 'changeme', 'xoxb-…'])('recognises %j as a placeholder', (value) => {
+      expect(configError({ ...HTTP_ENV, SLACK_BOT_TOKEN: value }).problems).toEqual([
+        expect.stringContaining('SLACK_BOT_TOKEN is still a placeholder'),
+      ]);
+    });
+
+    it.each([
+      ['SLACK_SIGNING_SECRET', { ...HTTP_ENV, SLACK_SIGNING_SECRET: 'abc' }],
+      ['ARCADE_API_KEY', { ...HTTP_ENV, ARCADE_API_KEY: 'arc_1' }],
+      ['SLACK_BOT_TOKEN', { ...HTTP_ENV, SLACK_BOT_TOKEN: 'xoxb-1' }],
+      ["REDIS_URL's password", { ...HTTP_ENV, REDIS_URL: 'redis://:pw@localhost:6379' }],
+    ])('refuses a too-short %s, naming its length only', (name, env) => {
+      const { problems, message } = configError(env);
+      expect(problems).toEqual([expect.stringContaining(`${name} is too short to be real`)]);
+      expect(message).not.toMatch(/"abc"|arc_1|xoxb-1\b|:pw@/);
+    });
+  });
+
+  describe('logging and metrics', () => {
+    it('refuses an unknown LOG_FORMAT', () => {
+      expect(configError({ ...HTTP_ENV, LOG_FORMAT: 'xml' }).problems).toEqual([
+        'LOG_FORMAT must be one of text, json, got "xml"',
+      ]);
+    });
+
+    it('serves metrics only when METRICS_PORT is set, on loopback unless METRICS_HOST says otherwise', () => {
+      expect(loadConfig(HTTP_ENV).metrics).toBeUndefined();
+      expect(loadConfig({ ...HTTP_ENV, METRICS_PORT: '0', METRICS_HOST: '0.0.0.0' }).metrics).toEqual({
+        port: 0,
+        host: '0.0.0.0',
+      });
+      expect(configError({ ...HTTP_ENV, METRICS_HOST: '0.0.0.0' }).problems).toEqual([
+        expect.stringContaining('METRICS_HOST is set but METRICS_PORT is not'),
+      ]);
+    });
   });
 
   describe('tokens with the wrong prefix', () => {

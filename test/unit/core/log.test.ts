@@ -1,6 +1,6 @@
 import { LogLevel } from '@slack/bolt';
 import { ServiceUnavailableError } from '../../../src/errors';
-import { describeError, redact } from '../../../src/log';
+import { createLogger, describeError, namedLogger, redact } from '../../../src/log';
 import { collectLogs } from './helpers';
 
 describe('redact', () => {
@@ -43,7 +43,7 @@ describe('redact', () => {
     expect(redact('{"refresh_token": "r-1", "scope": "gmail.readonly"}')).toBe(
       '{"refresh_token": "[redacted]", "scope": "gmail.readonly"}',
     );
-    expect(redact('GET /cb?token=abc123&state=xyz')).toBe('GET /cb?token=[redacted]&state=xyz');
+    expect(redact('token=abc123&state=xyz')).toBe('token=[redacted]&state=xyz');
     expect(redact('api_key=s3cr3t client_secret: hunter2')).toBe(
       'api_key=[redacted] client_secret: [redacted]',
     );
@@ -58,6 +58,57 @@ describe('redact', () => {
     'an xoxb token is required',
   ])('keeps ordinary text %j', (text) => {
     expect(redact(text)).toBe(text);
+  });
+});
+
+describe('redact: the gaps a review found (issue 10, items 6 and 7)', () => {
+  it('scrubs a configured secret whatever its length', () => {
+    expect(redact('k=ab1 and ab1', ['ab1'])).toBe('k=[redacted] and [redacted]');
+    // The longer secret first, so that one containing another leaves nothing behind.
+    expect(redact('x secret-long y', ['secret', 'secret-long'])).toBe('x [redacted] y');
+  });
+
+  it.each([
+    ['Basic credentials', 'Authorization: Basic dXNlcjpodW50ZXIy', 'dXNlcjpodW50ZXIy'],
+    ['a password field', 'login with password=hunter2 failed', 'hunter2'],
+    ['a JSON password', '{"password":"hunter2"}', 'hunter2'],
+    [
+      'a Slack refresh token',
+      'rotated xoxe-1-My0xLTEyMy0xMjM0NTY3ODkw ok',
+      'xoxe-1-My0xLTEyMy0xMjM0NTY3ODkw',
+    ],
+    [
+      'a JWT',
+      'id_token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJVMTIzIn0.c2lnbmF0dXJlLWJ5dGVz seen',
+      'eyJzdWIiOiJVMTIzIn0',
+    ],
+    ['a response_url', 'posting to https://hooks.slack.com/commands/T1/123/AbCdEf', 'AbCdEf'],
+    ['an incoming webhook', 'hook https://hooks.slack.com/services/T1/B2/xyz987 down', 'xyz987'],
+    ['a password in a URL', 'redis://default:s3cretpass@cache:6379 is down', 's3cretpass'],
+  ])('catches %s', (_label, text, credential) => {
+    const out = redact(text);
+    expect(out).not.toContain(credential);
+    expect(out).toContain('[redacted]');
+  });
+
+  it('leaves prose that merely looks like Basic auth alone', () => {
+    expect(redact('see Basic Information in the app settings')).toBe(
+      'see Basic Information in the app settings',
+    );
+  });
+
+  it.each([
+    ['Unhandled HTTP request (HEAD) made to /verify?flow_id=f-123', 'f-123'],
+    ['An unhandled HTTP request (PUT) made to /verify/slack?code=c0de&state=st4te was ignored', 'c0de'],
+    ['GET https://inbox.example.com/verify?flow_id=abc#x', 'abc'],
+  ])('cuts the query string from %j', (text, leaked) => {
+    const out = redact(text);
+    expect(out).not.toContain(leaked);
+    expect(out).toContain('?[query omitted]');
+  });
+
+  it('keeps a question mark that ends a sentence', () => {
+    expect(redact('did you mean /inbox? try again')).toBe('did you mean /inbox? try again');
   });
 });
 
@@ -96,6 +147,63 @@ describe('describeError', () => {
 });
 
 describe('createLogger', () => {
+  it('LOG_FORMAT=json writes one object per line: time, level, name, message, fields', () => {
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: 'info',
+      format: 'json',
+      secrets: ['my-signing-secret'],
+      write: (line) => lines.push(line),
+    });
+    logger.info('summary delivered via', 'channel', {
+      messages: 3,
+      token: 'xoxb-9',
+      note: 'my-signing-secret',
+    });
+    logger.warn('second\nline');
+    expect(lines).toHaveLength(2);
+    const first = JSON.parse(lines[0] as string);
+    expect(first).toEqual({
+      time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+      level: 'info',
+      name: 'inbox',
+      message: 'summary delivered via channel',
+      fields: { messages: 3, token: '[redacted]', note: '[redacted]' },
+    });
+    // A newline in a message stays inside its JSON string: one line per entry.
+    expect(JSON.parse(lines[1] as string).message).toBe('second\nline');
+  });
+
+  it('the text format writes fields as key=value after the message', () => {
+    const logs = collectLogs({ level: 'info' });
+    logs.logger.info('done', { count: 2, route: 'dm' });
+    expect(logs.entries[0]?.line).toMatch(/INFO \[inbox\] done count=2 route=dm$/);
+  });
+
+  it('siblings made with named() share the level but not the name', () => {
+    const logs = collectLogs({ level: 'info' });
+    const bolt = namedLogger(logs.logger, 'bolt');
+    bolt.setLevel(LogLevel.ERROR);
+    logs.logger.info('muted');
+    bolt.error('from bolt');
+    logs.logger.error('from app');
+    expect(logs.text()).not.toContain('muted');
+    expect(logs.entries.map((entry) => entry.line.match(/\[(\w+)\]/)?.[1])).toEqual(['bolt', 'inbox']);
+  });
+
+  it.each([
+    'http request body: {"channel":"C1","blocks":[{"text":"Your invoice from Bob"}]}',
+    'http request result: {"ok":true,"message":{"text":"Your invoice from Bob"}}',
+    'Received a message on the WebSocket: {"payload":{"text":"Your invoice from Bob"}}',
+    'Calling ack() - type: slash_commands, envelope_id: e1, data: {"text":"Your invoice from Bob"}',
+    'ack() response sent (body: {"text":"Your invoice from Bob"})',
+  ])('an SDK debug line with a payload keeps only its label: %j', (line) => {
+    const logs = collectLogs({ level: 'debug' });
+    logs.logger.debug(line);
+    expect(logs.text()).not.toContain('Bob');
+    expect(logs.text()).toContain('[payload omitted]');
+  });
+
   it('writes a timestamped line with level and name', () => {
     const logs = collectLogs({ level: 'info', name: 'unit' });
     logs.logger.info('hello', 'world', 42);
