@@ -30,6 +30,7 @@ import { createPendingConsents, type PendingConsents } from './pending/pending-c
 import type { PendingStore } from './pending/pending-store';
 import { createEmailLookup } from './slack/email-lookup';
 import { createStoredReplies } from './slack/replies';
+import { slackStartupProblem } from './slack-startup-error';
 import { createTransports } from './transport';
 import { createSlackSignIn } from './verifier/slack-sign-in';
 import { createVerifierRoutes, SIGN_IN_CALLBACK_PATH, VERIFY_PATH } from './verifier/verifier-routes';
@@ -75,7 +76,7 @@ export interface InboxApp {
   readonly pending: PendingConsents;
 }
 
-/** Thrown by start() when Slack refuses the bot token: a setup problem, reported like a config error. */
+/** Thrown by start() when Slack refuses the bot token or cannot be reached: reported like a config error. */
 export class StartupError extends Error {
   readonly code = 'startup_failed';
 }
@@ -287,9 +288,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
       try {
         await bolt.init();
       } catch (error) {
-        throw new StartupError(
-          `Slack refused SLACK_BOT_TOKEN at start-up (auth.test): ${describeError(error)}`,
-        );
+        throw new StartupError(slackStartupProblem(error, config.slack.apiUrl));
       }
       try {
         await store.open();
