@@ -22,9 +22,13 @@ import { createArcadeUserIdResolver } from './identity';
 import { createInboxFlow } from './inbox-flow';
 import { registerAppHome } from './listeners/app-home';
 import { registerConnectionButtons } from './listeners/connection-buttons';
-import { registerInboxCommand } from './listeners/inbox-command';
+import { INBOX_COMMAND, registerInboxCommand } from './listeners/inbox-command';
 import { registerLinkButtons } from './listeners/link-buttons';
 import { createLogger, describeError, namedLogger } from './log';
+import { createCommandMetrics } from './metrics/command-metrics';
+import { createMeteredFetch } from './metrics/metered-fetch';
+import { createMetrics, type Metrics } from './metrics/metrics';
+import { type MetricsServer, startMetricsServer } from './metrics/metrics-server';
 import { createMemoryPendingStore } from './pending/memory-store';
 import { createPendingConsents, type PendingConsents } from './pending/pending-consents';
 import type { PendingStore } from './pending/pending-store';
@@ -59,6 +63,8 @@ export interface InboxAppTuning {
   /** The custom verifier's clock and state lifetime (tests move time instead of waiting). */
   verifierClock?: () => number;
   verifierStateTtlMs?: number;
+  /** Where the app records its metrics (default: a registry of its own). */
+  metrics?: Metrics;
 }
 
 export interface InboxApp {
@@ -74,6 +80,9 @@ export interface InboxApp {
   readonly pendingConsents: number;
   /** Where requests wait on consent (for tests: the store's view across instances). */
   readonly pending: PendingConsents;
+  readonly metrics: Metrics;
+  /** The port GET /metrics is served on once started (METRICS_PORT), else undefined. */
+  readonly metricsPort: number | undefined;
 }
 
 /** Thrown by start() when Slack refuses the bot token or cannot be reached: reported like a config error. */
@@ -112,20 +121,25 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
   const slackSdkLogger = namedLogger(logger, 'slack-web-api');
   // Slack's default is ten retries over about 30 minutes: far too long for someone waiting.
   const slackRetry = tuning.slackRetry ?? { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 3000 };
+  const metrics = tuning.metrics ?? createMetrics();
   const transports = createTransports();
+  // Every outside call is counted by service and status; the URL is never recorded.
+  const slackFetch = createMeteredFetch(transports.slackFetch, 'slack', metrics);
+  const arcadeFetch = createMeteredFetch(transports.arcadeFetch, 'arcade', metrics);
+  const gmailFetch = createMeteredFetch(transports.gmailFetch, 'gmail', metrics);
   const clientOptions = (): WebClientOptions => ({
     slackApiUrl: config.slack.apiUrl,
     retryConfig: { ...slackRetry },
     logger: slackSdkLogger,
     // Also carries Bolt's respond() to response_url.
-    fetch: transports.slackFetch,
+    fetch: slackFetch,
   });
 
   const arcade = createArcadeClient({
     apiKey: config.arcade.apiKey,
     baseUrl: config.arcade.baseUrl,
     logger,
-    fetch: transports.arcadeFetch,
+    fetch: arcadeFetch,
     ...(tuning.arcadeMaxRetries !== undefined ? { maxRetries: tuning.arcadeMaxRetries } : {}),
   });
   const access = createGmailAccess(arcade, transports.arcadeLongPoll);
@@ -230,7 +244,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
   const reader = createGmailReader({
     rootUrl: config.gmail.apiUrl,
     logger,
-    fetch: transports.gmailFetch,
+    fetch: gmailFetch,
     ...(tuning.gmailRetry ? { retry: tuning.gmailRetry } : {}),
     ...(tuning.gmailConcurrency ? { concurrency: tuning.gmailConcurrency } : {}),
   });
@@ -246,7 +260,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     repliesFor: (request) =>
       createStoredReplies({
         client: bolt.client,
-        fetch: transports.slackFetch,
+        fetch: slackFetch,
         responseUrl: request.responseUrl,
         channelId: request.channelId,
         userId: request.identity.userId,
@@ -254,7 +268,9 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     logger,
     consentTimeoutMs: config.consentTimeoutMs,
     verifier: config.verifier !== undefined,
+    metrics,
   });
+  metrics.pendingConsents(() => watcher.pending);
   const connection = createConnectionFlow({ resolveUserId, access, logger });
   const home = createAppHome({
     resolveUserId,
@@ -267,6 +283,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     },
   });
   const tasks = createBackgroundTasks(logger);
+  bolt.use(createCommandMetrics(metrics, INBOX_COMMAND) as Parameters<App['use']>[0]);
   registerInboxCommand(bolt, { flow, connection, tasks, visibility: config.visibility });
   registerConnectionButtons(bolt, { flow, connection, home, tasks });
   registerAppHome(bolt, { home, tasks });
@@ -278,9 +295,14 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
   const shutdownGraceMs = tuning.shutdownGraceMs ?? config.shutdownGraceMs;
   let started = false;
   let storeOpen = false;
+  let metricsServer: MetricsServer | undefined;
   return {
     bolt,
     pending,
+    metrics,
+    get metricsPort() {
+      return metricsServer?.port;
+    },
     get pendingConsents() {
       return watcher.pending;
     },
@@ -301,6 +323,16 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
         // Consents left by a stopped or crashed instance are watched again, and their summaries delivered.
         await pending.start();
         logger.info('pending consents are kept in Redis (REDIS_URL)');
+      }
+      if (config.metrics) {
+        try {
+          metricsServer = await startMetricsServer(metrics, config.metrics);
+        } catch (error) {
+          throw new StartupError(
+            `cannot serve metrics on ${config.metrics.host}:${config.metrics.port} (METRICS_PORT, METRICS_HOST): ${describeError(error)}`,
+          );
+        }
+        logger.info(`metrics: GET http://${config.metrics.host}:${metricsServer.port}/metrics`);
       }
       if (config.verifier) {
         const base = config.verifier.publicUrl;
@@ -342,6 +374,9 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
         storeOpen = false;
         await store.close();
       }
+      // Last, so that a scrape during the drain still sees it.
+      await metricsServer?.close();
+      metricsServer = undefined;
       await transports.close();
     },
   };

@@ -23,6 +23,7 @@ import type { GmailReader } from './gmail/gmail-reader';
 import type { ArcadeUserIdResolver, SlackIdentity } from './identity';
 import type { InboxRequest } from './inbox';
 import { describeError } from './log';
+import type { Metrics } from './metrics/metrics';
 import type { PendingConsents } from './pending/pending-consents';
 import type { PendingRequest } from './pending/pending-store';
 import type { Replies } from './slack/replies';
@@ -87,6 +88,8 @@ export interface InboxFlowDeps {
   verifier?: boolean;
   /** Ties a person's error message to the log line; random by default. */
   newReferenceId?: () => string;
+  /** Summaries delivered and failed, consents started and ended (src/metrics). */
+  metrics?: Pick<Metrics, 'summaryDelivered' | 'summaryFailed' | 'consent'>;
 }
 
 /** Who owns a private summary: the same person in the same workspace (or Enterprise Grid org). */
@@ -103,6 +106,7 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
   async function fail(command: { identity: SlackIdentity; replies: Replies }, error: unknown): Promise<void> {
     const referenceId = newReferenceId();
     const known = error instanceof InboxError;
+    deps.metrics?.summaryFailed(known ? error.code : 'unexpected');
     logger[known ? 'warn' : 'error'](
       `/inbox failed for ${command.identity.userId} [ref ${referenceId}]:`,
       describeError(error),
@@ -137,6 +141,7 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
     await command.replies.showPrivately(
       connectPrompt(consent.url, reason, deps.consentTimeoutMs, { verifier: deps.verifier === true }),
     );
+    deps.metrics?.consent('started');
   }
 
   async function afterConsent(
@@ -147,6 +152,7 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
     try {
       switch (outcome.kind) {
         case 'granted': {
+          deps.metrics?.consent('completed');
           // The "Connected" update and the Gmail reads do not depend on each other: run them together.
           const connected = command.replies
             .showPrivately(connectedMessage(), { replace: true })
@@ -161,9 +167,11 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
           return;
         }
         case 'failed':
+          deps.metrics?.consent('failed');
           await command.replies.showPrivately(consentFailedMessage(), { replace: true });
           return;
         case 'expired':
+          deps.metrics?.consent('expired');
           await command.replies.showPrivately(consentExpiredMessage(), { replace: true });
           return;
         case 'aborted':
@@ -181,7 +189,8 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
     }
   }
 
-  async function publish(command: InboxCommand, grant: Grant): Promise<void> {
+  /** `startedAt` (Date.now()) only for a person already connected: it times the summary end to end. */
+  async function publish(command: InboxCommand, grant: Grant, startedAt?: number): Promise<void> {
     const inbox = await reader.readInbox(grant.token, command.request, grant.account);
     const summary = renderInbox(inbox, { requesterId: command.identity.userId });
     let route: string;
@@ -193,6 +202,10 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
     } else {
       route = await command.replies.publish(summary);
     }
+    deps.metrics?.summaryDelivered(
+      command.visibility === 'private' ? 'private' : route,
+      startedAt === undefined ? undefined : (Date.now() - startedAt) / 1000,
+    );
     logger.info(
       `summary of ${inbox.messages.length} message(s) for ${command.identity.userId} delivered via ${route}` +
         (inbox.skipped ? ` (${inbox.skipped} vanished)` : ''),
@@ -220,9 +233,14 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
    * Publishes the summary; when Gmail refuses the token, asks Arcade once more (it refreshes
    * tokens), and if the grant is dead, removes it so the person gets a fresh Connect link.
    */
-  async function summarize(command: InboxCommand, arcadeUserId: string, grant: Grant): Promise<void> {
+  async function summarize(
+    command: InboxCommand,
+    arcadeUserId: string,
+    grant: Grant,
+    startedAt?: number,
+  ): Promise<void> {
     try {
-      return await publish(command, grant);
+      return await publish(command, grant, startedAt);
     } catch (error) {
       if (!(error instanceof GmailAccessRefusedError)) throw error;
       logger.warn(`Gmail refused the token for ${arcadeUserId} (${error.reason}); asking Arcade again`);
@@ -278,11 +296,12 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
     },
 
     async run(command) {
+      const startedAt = Date.now();
       try {
         const arcadeUserId = await deps.resolveUserId(command.identity);
         const result = await access.request(arcadeUserId);
         if (result.kind === 'granted') {
-          await summarize(command, arcadeUserId, result.grant);
+          await summarize(command, arcadeUserId, result.grant, startedAt);
         } else {
           await startConsent(command, arcadeUserId, result, 'first_time');
         }
