@@ -128,6 +128,7 @@ export async function bootApp(options: BootOptions = {}): Promise<Harness> {
   if (options.consentTimeoutMs !== undefined) config.consentTimeoutMs = options.consentTimeoutMs;
   const logger = createLogger({
     level: config.logLevel,
+    format: config.logFormat,
     // The app's own list, plus the app token that only the Socket Mode tests put in the settings.
     secrets: [...configSecrets(config), slack.appToken],
     write: (line) => {
