@@ -10,8 +10,8 @@ import {
   consentExpiredMessage,
   consentFailedMessage,
   failureMessage,
-  privateSummary,
   type SlackMessage,
+  shareBlocks,
   sharedNote,
   shareNeedsConnectMessage,
   shutdownMessage,
@@ -28,7 +28,7 @@ import type { PendingConsents } from './pending/pending-consents';
 import type { PendingRequest } from './pending/pending-store';
 import type { Replies } from './slack/replies';
 import { encodeShareValue, type ShareReference } from './slack/share-value';
-import { createSummaryStore, type SummaryStore } from './slack/summary-store';
+import { createSummaryStore, newSummaryReference, type SummaryStore } from './slack/summary-store';
 
 /**
  * The product's flow for one `/inbox`, after the ack: identity → Arcade → (consent, waited for in
@@ -192,15 +192,20 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
   /** `startedAt` (Date.now()) only for a person already connected: it times the summary end to end. */
   async function publish(command: InboxCommand, grant: Grant, startedAt?: number): Promise<void> {
     const inbox = await reader.readInbox(grant.token, command.request, grant.account);
-    const summary = renderInbox(inbox, { requesterId: command.identity.userId });
+    const requesterId = command.identity.userId;
     let route: string;
     if (command.visibility === 'private') {
-      const reference = summaries.put(ownerKey(command.identity), summary);
+      const reference = newSummaryReference();
       const value = encodeShareValue({ reference, request: command.request, channelId: command.channelId });
-      await command.replies.showPrivately(privateSummary(summary, value));
+      // The Share blocks are inside the message's budget; the channel later gets the summary without them.
+      const share = shareBlocks(value);
+      const shown = renderInbox(inbox, { requesterId, bottom: share });
+      const summary = { text: shown.text, blocks: shown.blocks.slice(0, shown.blocks.length - share.length) };
+      summaries.put(ownerKey(command.identity), summary, reference);
+      await command.replies.showPrivately(shown);
       route = 'a private reply';
     } else {
-      route = await command.replies.publish(summary);
+      route = await command.replies.publish(renderInbox(inbox, { requesterId }));
     }
     deps.metrics?.summaryDelivered(
       command.visibility === 'private' ? 'private' : route,

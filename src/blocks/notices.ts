@@ -291,31 +291,36 @@ function humanDuration(seconds: number): string {
 }
 
 /**
- * A summary shown only to the person, with a "Share to channel" button. `shareValue` is the
- * button's value (a reference, never content or a token; at most 2,000 characters).
+ * The blocks that make a summary private: a "Share to channel" button and a note. `shareValue` is
+ * the button's value (a reference, never content or a token; at most 2,000 characters). Pass them
+ * to renderInbox as `bottom`, so the summary leaves them room.
+ */
+export function shareBlocks(shareValue: string): types.KnownBlock[] {
+  return [
+    {
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: SHARE_SUMMARY_ACTION,
+          text: { type: 'plain_text', text: 'Share to channel' },
+          value: shareValue,
+        },
+      ],
+    },
+    {
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: ':lock: Only you can see this summary until you share it.' }],
+    },
+  ];
+}
+
+/**
+ * A message shown only to the person, with the Share blocks after it. For a summary, render with
+ * `bottom: shareBlocks(value)` instead: this appends without budgeting.
  */
 export function privateSummary(summary: SlackMessage, shareValue: string): SlackMessage {
-  return {
-    text: summary.text,
-    blocks: [
-      ...(summary.blocks ?? []),
-      {
-        type: 'actions',
-        elements: [
-          {
-            type: 'button',
-            action_id: SHARE_SUMMARY_ACTION,
-            text: { type: 'plain_text', text: 'Share to channel' },
-            value: shareValue,
-          },
-        ],
-      },
-      {
-        type: 'context',
-        elements: [{ type: 'mrkdwn', text: ':lock: Only you can see this summary until you share it.' }],
-      },
-    ],
-  };
+  return { text: summary.text, blocks: [...(summary.blocks ?? []), ...shareBlocks(shareValue)] };
 }
 
 /** Replaces the private summary once it has been shared. */

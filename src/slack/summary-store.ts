@@ -17,11 +17,19 @@ export type StoredSummary =
 
 /** The store of private summaries awaiting a Share click. */
 export interface SummaryStore {
-  /** Keeps `message` for `owner` (a Slack person key); returns the reference for the button. */
-  put(owner: string, message: SlackMessage): string;
+  /**
+   * Keeps `message` for `owner` (a Slack person key); returns the reference for the button. A caller
+   * that must draw the button before it has the message passes a `newSummaryReference()`.
+   */
+  put(owner: string, message: SlackMessage, reference?: string): string;
   /** Takes the summary for sharing: only its owner can, and only once. */
   take(reference: string, owner: string): StoredSummary;
   readonly size: number;
+}
+
+/** A fresh reference for a Share button: 96 random bits, so it cannot be guessed. */
+export function newSummaryReference(): string {
+  return randomBytes(12).toString('base64url');
 }
 
 /** `response_url` lives 30 minutes; a private summary's button is no use after that anyway. */
@@ -53,9 +61,8 @@ export function createSummaryStore(
   }
 
   return {
-    put(owner, message) {
+    put(owner, message, reference = newSummaryReference()) {
       prune();
-      const reference = randomBytes(12).toString('base64url');
       entries.set(reference, { owner, message, expiresAt: now() + ttlMs });
       return reference;
     },

@@ -10,44 +10,44 @@ export const FIXTURE_NOW = Date.UTC(2026, 2, 2, 9, 0, 0);
 
 const MINUTE = 60_000;
 
+/** People (no bulk headers, Gmail's Primary tab): `makeMessages` is mail a person wrote. */
 const SENDERS = [
   '"Alice Example" <alice@example.com>',
   'Bob Builder <bob@builder.example>',
-  'GitHub <notifications@github.com>',
+  '"Hana Kim" <hana.kim@widgets.example>',
   '"Dr. Carol O\'Neil" <carol.oneil@hospital.example>',
   'dave@example.org',
   '"Łukasz Żółć" <lukasz@example.pl>',
-  'Billing <no-reply@billing.example>',
-  '"Team Calendar" <calendar-notification@google.com>',
+  '"Maya Patel" <maya@accounts.example>',
+  '"Sam Ortiz" <sam@design.example>',
 ];
 
 const SUBJECTS = [
   'Quarterly report draft',
   'Re: Lunch on Thursday?',
-  '[acme/widgets] Fix flaky test in CI (#1423)',
+  'Flaky test in CI: can you take a look?',
   'Your appointment is confirmed',
   'Fwd: photos from the trip',
   'Spotkanie w przyszłym tygodniu',
-  'Your invoice #20260302 is ready',
-  'Invitation: Design review @ Tue 3 Mar 2026 14:00 (UTC)',
+  'Invoice #20260302 for February',
+  'Design review on Tuesday at 14:00',
 ];
 
 /** Snippets as Gmail sends them: `&#39;`, `&amp;`, `&quot;`, `&lt;`/`&gt;` escaped. */
 const SNIPPETS = [
   'Hi team, attached is the draft for Q1. Let me know what you think &amp; I&#39;ll fold in comments by Friday.',
   'Sounds good! I&#39;m free after 12. How about the &quot;new&quot; place on Main St?',
-  '@alice approved these changes. CI is green &amp; ready to merge.',
+  'The retry test fails one run in ten on main. I&#39;ve attached the log &amp; a guess at the cause.',
   'Dear patient, your appointment on March 5 at 10:30 is confirmed. Reply &quot;C&quot; to cancel.',
   '---------- Forwarded message --------- From: Eve &lt;eve@example.com&gt; Here are the photos!',
   'Cześć, czy możemy przesunąć spotkanie na środę? Pozdrawiam, Łukasz',
-  'Your invoice for February is ready. Amount due: $42.00. Thanks for your business!',
-  'You have been invited to the following event. Design review. When: Tue 3 Mar 2026 14:00 – 15:00',
+  'Hi, attached is the invoice for February. Amount due: $42.00. Thanks!',
+  'Shall we go through the new layout on Tuesday at 14:00? I&#39;ll bring the mock-ups.',
 ];
 
-/** Labels for generated messages: every third one is read, the rest unread. */
+/** Labels for generated messages: every third one is read, the rest unread; all in Primary. */
 function labelsFor(index: number): string[] {
-  const category = index % 2 === 0 ? 'CATEGORY_PERSONAL' : 'CATEGORY_UPDATES';
-  return index % 3 === 2 ? ['INBOX', category] : ['INBOX', 'UNREAD', category];
+  return index % 3 === 2 ? ['INBOX', 'CATEGORY_PERSONAL'] : ['INBOX', 'UNREAD', 'CATEGORY_PERSONAL'];
 }
 
 /** A 16-hex-digit id, as Gmail's look; `prefix` keeps named fixtures apart from generated ones. */
@@ -80,9 +80,17 @@ function headersFor(
 function message(
   id: string,
   ms: number,
-  fields: { from?: string; subject?: string; snippet: string; labelIds: string[]; threadId?: string },
+  fields: {
+    from?: string;
+    subject?: string;
+    snippet: string;
+    labelIds: string[];
+    threadId?: string;
+    /** Added after the common ones, as bulk mailers add theirs. */
+    extraHeaders?: FakeMessage['headers'];
+  },
 ): FakeMessage {
-  const headers = headersFor(id, ms, fields);
+  const headers = [...headersFor(id, ms, fields), ...(fields.extraHeaders ?? [])];
   return {
     id,
     threadId: fields.threadId ?? id,
@@ -95,7 +103,8 @@ function message(
 }
 
 /**
- * `n` realistic messages, newest first, 17 minutes apart from FIXTURE_NOW; two in three are unread.
+ * `n` realistic messages from people (Primary tab, no bulk headers, each its own conversation),
+ * newest first, 17 minutes apart from FIXTURE_NOW; two in three are unread.
  * `overrides` applies to every message, or per index when a function.
  */
 export function makeMessages(
@@ -136,7 +145,8 @@ export function hostileMessage(): FakeMessage {
     from: HOSTILE.from,
     subject: HOSTILE.subject,
     snippet: HOSTILE.snippet,
-    labelIds: ['INBOX', 'UNREAD', 'CATEGORY_UPDATES'],
+    // Phishing that got past the filters lands in Primary, where a summary shows it in full.
+    labelIds: ['INBOX', 'UNREAD', 'CATEGORY_PERSONAL'],
   });
 }
 
@@ -148,7 +158,7 @@ export function longSubjectMessage(): FakeMessage {
     from: '"Planning Bot" <planning@example.com>',
     subject,
     snippet: 'Attendees: everyone. Agenda: everything. Action items below.',
-    labelIds: ['INBOX', 'UNREAD', 'CATEGORY_FORUMS'],
+    labelIds: ['INBOX', 'UNREAD', 'CATEGORY_PERSONAL'],
   });
 }
 
@@ -217,7 +227,105 @@ export function namedFixtures(): FakeMessage[] {
   ];
 }
 
-/** One hand-written sample: minutes before FIXTURE_NOW, headers, snippet as Gmail sends it, read or not. */
+/**
+ * Headers as the senders' mailers write them (names, order and values taken from real messages of
+ * each kind, addresses changed), for the classification rules to be tested on.
+ */
+export const REAL_HEADERS = {
+  /** A GitHub notification: a list per repository, with one-click unsubscribe. */
+  github: (repo: string, token: string): FakeMessage['headers'] => [
+    { name: 'Reply-To', value: `${repo} <reply+${token}@reply.github.com>` },
+    { name: 'List-ID', value: `${repo} <${repo.split('/').reverse().join('.')}.github.com>` },
+    { name: 'List-Archive', value: `https://github.com/${repo}` },
+    { name: 'List-Post', value: `<mailto:reply+${token}@reply.github.com>` },
+    {
+      name: 'List-Unsubscribe',
+      value: `<mailto:unsub+${token}@reply.github.com>, <https://github.com/notifications/unsubscribe/${token}>`,
+    },
+    { name: 'X-GitHub-Reason', value: 'review_requested' },
+    { name: 'Precedence', value: 'list' },
+  ],
+  /** A newsletter: List-Unsubscribe with RFC 8058 one-click, and `Precedence: bulk`. */
+  newsletter: (domain: string): FakeMessage['headers'] => [
+    { name: 'List-Unsubscribe', value: `<https://${domain}/unsubscribe?u=8f2a>, <mailto:leave@${domain}>` },
+    { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+    { name: 'List-Id', value: `Weekly issue <weekly.${domain}>` },
+    { name: 'Precedence', value: 'bulk' },
+    { name: 'Feedback-ID', value: `212:weekly:${domain}:esp` },
+  ],
+  /** A machine-sent notice (RFC 3834): Google Calendar reminders, receipts, sign-in alerts. */
+  generated: (): FakeMessage['headers'] => [{ name: 'Auto-Submitted', value: 'auto-generated' }],
+  /** An out-of-office answer (RFC 3834 `auto-replied`), which also sends `Precedence: bulk` often. */
+  autoReply: (): FakeMessage['headers'] => [
+    { name: 'Auto-Submitted', value: 'auto-replied' },
+    { name: 'X-Autoreply', value: 'yes' },
+    { name: 'Precedence', value: 'bulk' },
+  ],
+  /** A person's reply: threading headers, nothing bulk. */
+  reply: (parentMessageId: string): FakeMessage['headers'] => [
+    { name: 'In-Reply-To', value: parentMessageId },
+    { name: 'References', value: parentMessageId },
+  ],
+} as const;
+
+/** A GitHub review request (Updates tab, unread). */
+export function githubNotification(): FakeMessage {
+  return message('a0000000000000b1', FIXTURE_NOW - 11 * MINUTE, {
+    from: '"Marco Rossi" <notifications@github.com>',
+    subject: 'Re: [acme/api] Retry storms on 503s (PR #1423)',
+    snippet: '@grace requested your review on: acme/api#1423 Retry storms on 503s.',
+    labelIds: ['INBOX', 'UNREAD', 'CATEGORY_UPDATES'],
+    extraHeaders: REAL_HEADERS.github('acme/api', 'AB3C'),
+  });
+}
+
+/** A Google Calendar invitation from a colleague (Primary, unread, no list headers; Gmail marks it important). */
+export function calendarInvite(): FakeMessage {
+  return message('a0000000000000b2', FIXTURE_NOW - 12 * MINUTE, {
+    from: '"Priya Raman (Google Calendar)" <calendar-notification@google.com>',
+    subject: 'Invitation: Launch go/no-go @ Thu 5 Mar 2026 16:00 - 16:30 (UTC)',
+    snippet:
+      'Priya Raman has invited you to Launch go/no-go. Join with Google Meet. Reply for me@example.com',
+    labelIds: ['INBOX', 'UNREAD', 'IMPORTANT', 'CATEGORY_PERSONAL'],
+    extraHeaders: [{ name: 'Reply-To', value: 'priya@acme.example' }],
+  });
+}
+
+/** A newsletter with List-Unsubscribe (Promotions, unread). */
+export function newsletterMessage(): FakeMessage {
+  return message('a0000000000000b3', FIXTURE_NOW - 13 * MINUTE, {
+    from: '"The Weekly Byte" <newsletter@weeklybyte.example>',
+    subject: 'Issue #212: Postgres 18, HTTP/3 in practice, and a farewell to jQuery',
+    snippet: 'This week: what&#39;s new in Postgres 18 and 5 links worth your time.',
+    labelIds: ['INBOX', 'UNREAD', 'CATEGORY_PROMOTIONS'],
+    extraHeaders: REAL_HEADERS.newsletter('weeklybyte.example'),
+  });
+}
+
+/** A person's unread reply in a conversation (Primary). */
+export function personReply(): FakeMessage {
+  return message('a0000000000000b4', FIXTURE_NOW - 14 * MINUTE, {
+    threadId: 'a0000000000000b0',
+    from: '"Jordan Lee" <jordan@partner.example>',
+    subject: 'Re: Contract redlines (v3)',
+    snippet: 'Thanks, that works for us. Can you confirm the liability cap by Friday?',
+    labelIds: ['INBOX', 'UNREAD', 'CATEGORY_PERSONAL'],
+    extraHeaders: REAL_HEADERS.reply('<a0000000000000b0.fixture@mail.example.com>'),
+  });
+}
+
+/** An out-of-office reply from a person's address (Primary, unread). */
+export function autoReplyMessage(): FakeMessage {
+  return message('a0000000000000b5', FIXTURE_NOW - 15 * MINUTE, {
+    from: '"Marco Rossi" <marco@acme.example>',
+    subject: 'Automatic reply: Launch checklist for Thursday',
+    snippet: 'I&#39;m out of the office until Monday with limited access to email.',
+    labelIds: ['INBOX', 'UNREAD', 'CATEGORY_PERSONAL'],
+    extraHeaders: REAL_HEADERS.autoReply(),
+  });
+}
+
+/** One hand-written sample: minutes before FIXTURE_NOW, headers, snippet as Gmail sends it, labels. */
 interface Sample {
   minutesAgo: number;
   from: string;
@@ -225,24 +333,31 @@ interface Sample {
   snippet: string;
   unread: boolean;
   category: string;
+  /** STARRED, IMPORTANT. */
+  labels?: string[];
+  headers?: FakeMessage['headers'];
   /** Index of the sample whose thread this one replies to. */
   replyTo?: number;
 }
 
 const LAUNCH_THREAD = 'Launch checklist for Thursday';
+const PRIYA = '"Priya Raman" <priya@acme.example>';
+const MARCO = '"Marco Rossi" <marco@acme.example>';
+const LENA = '"Lena Fischer" <lena@acme.example>';
 
 const SAMPLES: readonly Sample[] = [
+  // 0-5: a long conversation, the newest reply unread.
   {
-    minutesAgo: 120,
-    from: '"Priya Raman" <priya@acme.example>',
+    minutesAgo: 300,
+    from: PRIYA,
     subject: LAUNCH_THREAD,
     snippet: 'Hi all, here&#39;s the checklist for Thursday. Please add anything I missed by end of day.',
     unread: false,
     category: 'CATEGORY_PERSONAL',
   },
   {
-    minutesAgo: 45,
-    from: '"Marco Rossi" <marco@acme.example>',
+    minutesAgo: 240,
+    from: MARCO,
     subject: `Re: ${LAUNCH_THREAD}`,
     snippet: 'Added the rollback plan. Who owns the status page copy?',
     unread: false,
@@ -250,14 +365,88 @@ const SAMPLES: readonly Sample[] = [
     replyTo: 0,
   },
   {
+    minutesAgo: 150,
+    from: LENA,
+    subject: `Re: ${LAUNCH_THREAD}`,
+    snippet: 'I can take the status page. Draft by tomorrow noon.',
+    unread: false,
+    category: 'CATEGORY_PERSONAL',
+    replyTo: 0,
+  },
+  {
+    minutesAgo: 90,
+    from: MARCO,
+    subject: `Re: ${LAUNCH_THREAD}`,
+    snippet: 'Legal says they need the final copy 24 hours ahead.',
+    unread: false,
+    category: 'CATEGORY_PERSONAL',
+    replyTo: 0,
+  },
+  {
+    minutesAgo: 40,
+    from: LENA,
+    subject: `Re: ${LAUNCH_THREAD}`,
+    snippet: 'Status page draft is in the doc. Comments welcome.',
+    unread: true,
+    category: 'CATEGORY_PERSONAL',
+    replyTo: 0,
+  },
+  {
     minutesAgo: 2,
-    from: '"Priya Raman" <priya@acme.example>',
+    from: PRIYA,
     subject: `Re: ${LAUNCH_THREAD}`,
     snippet: 'Thanks! I&#39;ve updated the doc. Two open items: legal sign-off &amp; the status page copy.',
     unread: true,
     category: 'CATEGORY_PERSONAL',
     replyTo: 0,
   },
+  // 6: starred and important, already read: the person flagged it.
+  {
+    minutesAgo: 1440,
+    from: '"Jordan Lee" <jordan@partner.example>',
+    subject: 'Contract redlines (v3): please review before Friday',
+    snippet: 'Attached are our redlines. The only open point is &quot;Section 4.2 &lt;Liability&gt;&quot;.',
+    unread: false,
+    category: 'CATEGORY_PERSONAL',
+    labels: ['STARRED', 'IMPORTANT'],
+  },
+  // 7: important (Gmail's guess), read.
+  {
+    minutesAgo: 200,
+    from: '"Dana Whitfield" <dana@acme.example>',
+    subject: 'Budget sign-off needed for Q2 hiring',
+    snippet: 'Can you approve the two headcount requests in the sheet? Finance closes the quarter on Friday.',
+    unread: false,
+    category: 'CATEGORY_PERSONAL',
+    labels: ['IMPORTANT'],
+  },
+  // 8: unread from a person, non-Latin.
+  {
+    minutesAgo: 95,
+    from: '"田中 さくら" <sakura.tanaka@example.jp>',
+    subject: '来週の打ち合わせについて',
+    snippet: '田中です。来週の打ち合わせですが、水曜日の午後はいかがでしょうか。',
+    unread: true,
+    category: 'CATEGORY_PERSONAL',
+  },
+  // 9-10: read mail from people.
+  {
+    minutesAgo: 260,
+    from: 'Finance <ap@acme.example>',
+    subject: 'Expense report approved: €1,240.50',
+    snippet: 'Your expense report &quot;Berlin offsite&quot; was approved and will be paid on the next run.',
+    unread: false,
+    category: 'CATEGORY_PERSONAL',
+  },
+  {
+    minutesAgo: 2880,
+    from: '"Sam Ortiz" <sam@design.example>',
+    subject: 'Mock-ups for the new onboarding',
+    snippet: 'Here are the three directions we talked about. No rush, next week is fine.',
+    unread: false,
+    category: 'CATEGORY_PERSONAL',
+  },
+  // 11-: bulk mail.
   {
     minutesAgo: 12,
     from: 'GitHub <notifications@github.com>',
@@ -265,14 +454,34 @@ const SAMPLES: readonly Sample[] = [
     snippet: 'v2.14.0 is out: faster pagination, a fix for retry storms on 503s, and 14 other changes.',
     unread: true,
     category: 'CATEGORY_UPDATES',
+    headers: REAL_HEADERS.github('acme/api', 'R214'),
+  },
+  {
+    minutesAgo: 33,
+    from: '"Marco Rossi" <notifications@github.com>',
+    subject: 'Re: [acme/api] Retry storms on 503s (PR #1423)',
+    snippet: '@marco pushed 2 commits. CI is green &amp; ready for another look.',
+    unread: true,
+    category: 'CATEGORY_UPDATES',
+    headers: REAL_HEADERS.github('acme/api', 'P1423'),
+  },
+  {
+    minutesAgo: 75,
+    from: 'GitHub <notifications@github.com>',
+    subject: '[acme/web] Dependabot: bump undici from 7.2.0 to 7.3.1',
+    snippet: 'Bumps undici from 7.2.0 to 7.3.1. Release notes: fixes a keep-alive leak.',
+    unread: false,
+    category: 'CATEGORY_UPDATES',
+    headers: REAL_HEADERS.github('acme/web', 'D731'),
   },
   {
     minutesAgo: 25,
     from: '"Google Calendar" <calendar-notification@google.com>',
-    subject: 'Invitation: Sprint planning @ Monday 10:00 - 11:00 (UTC)',
-    snippet: 'You have been invited to the following event. Sprint planning. Join with Google Meet.',
+    subject: 'Notification: Sprint planning @ Mon 9 Mar 2026 10:00 - 11:00 (UTC)',
+    snippet: 'This is a reminder for the following event. Sprint planning. Join with Google Meet.',
     unread: true,
     category: 'CATEGORY_UPDATES',
+    headers: REAL_HEADERS.generated(),
   },
   {
     minutesAgo: 38,
@@ -281,23 +490,7 @@ const SAMPLES: readonly Sample[] = [
     snippet: 'Good news! Order #A-20931 is on its way &amp; should arrive on Thursday.',
     unread: false,
     category: 'CATEGORY_UPDATES',
-  },
-  {
-    minutesAgo: 70,
-    from: '"The Weekly Byte" <newsletter@weeklybyte.example>',
-    subject: 'Issue #212: Postgres 18, HTTP/3 in practice, and a farewell to jQuery',
-    snippet:
-      'This week: what&#39;s new in Postgres 18, &quot;HTTP/3 in practice&quot;, and 5 links worth your time.',
-    unread: false,
-    category: 'CATEGORY_PROMOTIONS',
-  },
-  {
-    minutesAgo: 95,
-    from: '"田中 さくら" <sakura.tanaka@example.jp>',
-    subject: '来週の打ち合わせについて',
-    snippet: '田中です。来週の打ち合わせですが、水曜日の午後はいかがでしょうか。',
-    unread: true,
-    category: 'CATEGORY_PERSONAL',
+    headers: REAL_HEADERS.generated(),
   },
   {
     minutesAgo: 180,
@@ -307,54 +500,97 @@ const SAMPLES: readonly Sample[] = [
       'We noticed a new sign-in from Chrome on Linux. If this was you, you don&#39;t need to do anything.',
     unread: false,
     category: 'CATEGORY_UPDATES',
+    headers: REAL_HEADERS.generated(),
   },
   {
-    minutesAgo: 240,
-    from: 'Finance <ap@acme.example>',
-    subject: 'Expense report approved: €1,240.50',
-    snippet: 'Your expense report &quot;Berlin offsite&quot; was approved and will be paid on the next run.',
+    minutesAgo: 70,
+    from: '"The Weekly Byte" <newsletter@weeklybyte.example>',
+    subject: 'Issue #212: Postgres 18, HTTP/3 in practice, and a farewell to jQuery',
+    snippet:
+      'This week: what&#39;s new in Postgres 18, &quot;HTTP/3 in practice&quot;, and 5 links worth your time.',
     unread: false,
-    category: 'CATEGORY_UPDATES',
+    category: 'CATEGORY_PROMOTIONS',
+    headers: REAL_HEADERS.newsletter('weeklybyte.example'),
   },
   {
-    minutesAgo: 1440,
-    from: '"Jordan Lee" <jordan@partner.example>',
-    subject: 'Contract redlines (v3): please review before Friday',
-    snippet: 'Attached are our redlines. The only open point is &quot;Section 4.2 &lt;Liability&gt;&quot;.',
+    minutesAgo: 130,
+    from: '"Northwind Outfitters" <deals@northwind.example>',
+    subject: 'Last day: 30% off rain jackets \u2614',
+    snippet: 'Our spring sale ends tonight. Free returns on every order.',
+    unread: true,
+    category: 'CATEGORY_PROMOTIONS',
+    headers: REAL_HEADERS.newsletter('northwind.example'),
+  },
+  {
+    minutesAgo: 160,
+    from: '"LinkedIn" <messages-noreply@linkedin.example>',
+    subject: 'You appeared in 14 searches this week',
+    snippet: 'See who&#39;s looking at your profile and what they searched for.',
+    unread: true,
+    category: 'CATEGORY_SOCIAL',
+    headers: REAL_HEADERS.newsletter('linkedin.example'),
+  },
+  {
+    minutesAgo: 210,
+    from: '"Rust Users Forum" <forum@users.rust.example>',
+    subject: '[Rust Users] Summary: 5 new topics this week',
+    snippet: 'Popular: &quot;Why is my async fn not Send?&quot; and 4 more topics.',
+    unread: false,
+    category: 'CATEGORY_FORUMS',
+    headers: REAL_HEADERS.newsletter('users.rust.example'),
+  },
+  {
+    minutesAgo: 50,
+    from: '"Marco Rossi" <marco@acme.example>',
+    subject: 'Automatic reply: Budget sign-off needed for Q2 hiring',
+    snippet: 'I&#39;m out of the office until Monday with limited access to email.',
     unread: true,
     category: 'CATEGORY_PERSONAL',
+    headers: REAL_HEADERS.autoReply(),
   },
   {
-    minutesAgo: 2880,
+    minutesAgo: 400,
     from: 'People Team <people@acme.example>',
     subject: 'Reminder: update your emergency contact',
     snippet: 'It takes a minute and helps us reach the right person if we ever need to.',
     unread: false,
-    category: 'CATEGORY_UPDATES',
+    category: 'CATEGORY_PERSONAL',
+    headers: [
+      { name: 'List-Id', value: 'all-staff <all.acme.example>' },
+      { name: 'Precedence', value: 'list' },
+    ],
   },
 ];
 
 /**
- * A realistic working inbox for demos: a three-message thread, notifications, a calendar invite, a
- * newsletter, a non-Latin and an emoji subject, entities in snippets, read and unread, spread over two
- * days before FIXTURE_NOW. Ids ('b0…') are distinct from every other fixture's. Fresh objects.
+ * A realistic working inbox for demos: a six-message conversation, starred and important mail, mail
+ * from people read and unread, GitHub notifications, a calendar reminder, newsletters, social and
+ * forum mail, an out-of-office reply, a non-Latin and an emoji subject, entities in snippets, spread
+ * over two days before FIXTURE_NOW. Ids ('b0…') are distinct from every other fixture's. Fresh objects.
  */
 export function sampleMessages(): FakeMessage[] {
   const ids = SAMPLES.map((_, index) => gmailId('b0', index));
   return SAMPLES.map((sample, index) => {
     const id = ids[index] as string;
     const threadId = sample.replyTo === undefined ? id : (ids[sample.replyTo] as string);
-    const fixture = message(id, FIXTURE_NOW - sample.minutesAgo * MINUTE, {
+    const parent = `<${threadId}.fixture@mail.example.com>`;
+    return message(id, FIXTURE_NOW - sample.minutesAgo * MINUTE, {
       threadId,
       from: sample.from,
       subject: sample.subject,
       snippet: sample.snippet,
-      labelIds: sample.unread ? ['INBOX', 'UNREAD', sample.category] : ['INBOX', sample.category],
+      labelIds: ['INBOX', ...(sample.unread ? ['UNREAD'] : []), ...(sample.labels ?? []), sample.category],
+      extraHeaders: [
+        ...(sample.replyTo !== undefined ? REAL_HEADERS.reply(parent) : []),
+        ...(sample.headers ?? []),
+      ],
     });
-    if (sample.replyTo !== undefined) {
-      const parent = `<${threadId}.fixture@mail.example.com>`;
-      fixture.headers.push({ name: 'In-Reply-To', value: parent }, { name: 'References', value: parent });
-    }
-    return fixture;
   });
+}
+
+/** Only bulk mail: what a summary of an inbox holding nothing but newsletters looks like. */
+export function bulkOnlyMessages(): FakeMessage[] {
+  return sampleMessages().filter((m) =>
+    m.labelIds.some((l) => /^CATEGORY_(UPDATES|PROMOTIONS|SOCIAL|FORUMS)$/.test(l)),
+  );
 }

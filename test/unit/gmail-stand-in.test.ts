@@ -75,7 +75,7 @@ describe('Gmail stand-in', () => {
     expect(got.data).toEqual({
       id: 'a0000000000000a1',
       threadId: 'a0000000000000a1',
-      labelIds: ['INBOX', 'UNREAD', 'CATEGORY_UPDATES'],
+      labelIds: ['INBOX', 'UNREAD', 'CATEGORY_PERSONAL'],
       snippet: HOSTILE.snippet,
       sizeEstimate: expect.any(Number),
       historyId: expect.stringMatching(/^\d+$/),

@@ -2,9 +2,12 @@ import type { types } from '@slack/bolt';
 import { gmailMessageUrl } from '../../../src/blocks/gmail-link';
 import { MAX_BLOCKS_JSON, MAX_SECTION_TEXT } from '../../../src/blocks/limits';
 import { escapeMrkdwn } from '../../../src/blocks/mrkdwn';
+import { shareBlocks } from '../../../src/blocks/notices';
 import { renderInbox } from '../../../src/blocks/render-inbox';
 import { toInboxMessage } from '../../../src/gmail/to-inbox-message';
 import type { Inbox, InboxMessage } from '../../../src/inbox';
+import { encodeShareValue } from '../../../src/slack/share-value';
+import { newSummaryReference } from '../../../src/slack/summary-store';
 import { makeMessages } from '../../../src/stand-ins/mail-fixtures';
 import { assertWithinSlackLimits } from '../../support/block-limits';
 
@@ -20,7 +23,7 @@ function message(i: number, overrides: Partial<InboxMessage> = {}): InboxMessage
     from: `"Sender ${i}" <sender${i}@example.com>`,
     subject: `Subject ${i}`,
     receivedAt: RECEIVED - i * 60_000,
-    unread: i % 3 === 0,
+    unread: true,
     snippet: `Snippet ${i}`,
     rfc822MessageId: `CAK${i}@mail.gmail.com`,
     ...overrides,
@@ -41,12 +44,41 @@ const sectionAt = (blocks: types.KnownBlock[], i: number): Section => {
   if (block?.type !== 'section') throw new Error(`blocks[${i}] is ${block?.type}, not a section`);
   return block as Section;
 };
-/** The sections holding messages: every section after the intro. */
+/** The sections holding entries: every section after the header. */
 const messageSections = (blocks: types.KnownBlock[]) =>
   blocks.slice(1).filter((b): b is Section => b.type === 'section');
-/** Each shown message's mrkdwn, in order: messages share sections, a blank line apart. */
+
+type PartName = 'needs' | 'people' | 'bulk';
+const HEADINGS: Record<string, PartName> = {
+  '*Needs you*': 'needs',
+  '*Also from people*': 'people',
+  '*Newsletters and notifications*': 'bulk',
+};
+
+/**
+ * Each entry's mrkdwn with its part, in order: a part opens with its heading line; what needs the
+ * person is a blank line apart, the other parts one line each.
+ */
+function entriesOf(blocks: types.KnownBlock[]): { part: PartName; text: string }[] {
+  const entries: { part: PartName; text: string }[] = [];
+  let part: PartName = 'needs';
+  for (const section of messageSections(blocks)) {
+    let text = section.text.text;
+    const [first = '', ...rest] = text.split('\n');
+    const heading = HEADINGS[first];
+    if (heading) {
+      part = heading;
+      text = rest.join('\n');
+    }
+    for (const entry of text.split(part === 'needs' ? '\n\n' : '\n')) entries.push({ part, text: entry });
+  }
+  return entries;
+}
+/** Each shown conversation's mrkdwn (bulk group lines left out), in order. */
 const messageTexts = (blocks: types.KnownBlock[]) =>
-  messageSections(blocks).flatMap((s) => s.text.text.split('\n\n'));
+  entriesOf(blocks)
+    .filter((e) => e.part !== 'bulk')
+    .map((e) => e.text);
 const footerOf = (blocks: types.KnownBlock[]): Context | undefined =>
   blocks.find((b): b is Context => b.type === 'context');
 
@@ -68,6 +100,16 @@ const tokensIn = (text: string) =>
 /** The summary of 25 ordinary messages, as they come out of Gmail. */
 const typicalMessages = (n: number) =>
   makeMessages(n).map((m) => toInboxMessage({ ...m, payload: { headers: m.headers } }));
+
+/** How many inbox messages the shown entries stand for: conversations count theirs, groups theirs. */
+function representedCount(blocks: types.KnownBlock[]): number {
+  return entriesOf(blocks).reduce((sum, { part, text }) => {
+    if (part === 'bulk') return sum + Number(/^\S+ <[^<>|]*\|[^<>]*>: (\d+)/.exec(text)?.[1] ?? Number.NaN);
+    // The count sits right before the date, which ends the line.
+    const byline = text.split('\n')[part === 'needs' ? 1 : 0] ?? '';
+    return sum + Number(/ · (\d+) messages · (<!date\^[^<>]*>|unknown date)$/.exec(byline)?.[1] ?? 1);
+  }, 0);
+}
 
 /** Every mrkdwn text a reader sees. */
 function texts(blocks: types.KnownBlock[]): string[] {
@@ -172,13 +214,27 @@ function randomInbox(random: () => number): Inbox {
     ][pick(4)]?.() as string;
     return {
       id: random() < 0.9 ? (0x18c0000000000000 + i).toString(16) : randomText(random, 3000),
-      threadId: random() < 0.9 ? (0x18c0000000000000 + i).toString(16) : randomText(random, 4000),
+      threadId:
+        random() < 0.3
+          ? `thread${pick(4)}`
+          : random() < 0.9
+            ? (0x18c0000000000000 + i).toString(16)
+            : randomText(random, 4000),
       from,
       subject: randomText(random, long()),
       receivedAt: [Date.now(), 0, Number.NaN, -1, 1e20, random() * 2e12][pick(6)] ?? 0,
       unread: random() < 0.5,
       snippet: randomText(random, long()),
       rfc822MessageId: maybe(() => randomText(random, random() < 0.1 ? 4000 : 80)),
+      starred: random() < 0.15,
+      important: random() < 0.25,
+      category: (['personal', 'updates', 'promotions', 'social', 'forums', undefined] as const)[pick(6)],
+      bulkHeaders: [
+        {},
+        { listId: randomText(random, 40) || 'x' },
+        { autoSubmitted: random() < 0.5 ? 'auto-replied' : 'auto-generated' },
+        { precedence: 'bulk', listUnsubscribe: randomText(random, 100) || 'x' },
+      ][pick(4)],
     };
   });
   return {
@@ -192,43 +248,61 @@ function randomInbox(random: () => number): Inbox {
   };
 }
 
+const worst = (n: number) =>
+  Array.from({ length: n }, (_, i) =>
+    message(i, {
+      subject: `${i} ${'S&<"\\'.repeat(1250)}`,
+      snippet: '"\\'.repeat(500),
+      from: `"${'N"\\'.repeat(170)}" <${'a'.repeat(400)}@example.com>`,
+      rfc822MessageId: `${'m'.repeat(300)}@example.com`,
+    }),
+  );
+
 describe('renderInbox', () => {
-  describe('ten messages', () => {
-    const messages = Array.from({ length: 10 }, (_, i) => message(i));
+  describe('ten messages from people, four unread', () => {
+    const messages = Array.from({ length: 10 }, (_, i) => message(i, { unread: i % 3 === 0 }));
     const result = render(inbox(messages));
-    const expectedText = (i: number) => {
+    const date = (i: number) => {
       const seconds = Math.floor((RECEIVED - i * 60_000) / 1000);
       const utc = new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ');
-      return [
-        `${i % 3 === 0 ? ':large_blue_circle: ' : ''}*<${gmailMessageUrl(messages[i] as InboxMessage, ACCOUNT)}|Subject ${i}>*`,
-        `Sender ${i} &lt;sender${i}@example.com&gt; · <!date^${seconds}^{date_short_pretty} at {time}|${utc} UTC>`,
+      return `<!date^${seconds}^{date_short_pretty} at {time}|${utc} UTC>`;
+    };
+    const url = (i: number) => gmailMessageUrl(messages[i] as InboxMessage, ACCOUNT);
+    const full = (i: number) =>
+      [
+        `:large_blue_circle: *<${url(i)}|Subject ${i}>*`,
+        `Sender ${i} &lt;sender${i}@example.com&gt; · ${date(i)}`,
         `Snippet ${i}`,
       ].join('\n');
-    };
+    const line = (i: number) =>
+      `• <${url(i)}|Subject ${i}> · Sender ${i} &lt;sender${i}@example.com&gt; · ${date(i)}`;
 
-    it('opens with whose messages they are, the account and the unread count', () => {
+    it('opens with whose messages they are, the account, the unread count and how many need them', () => {
       expect(sectionAt(result.blocks, 0).text.text).toBe(
-        `:inbox_tray: *<@${REQUESTER}>'s 10 newest Gmail messages* (${ACCOUNT}) · 4 unread`,
+        `:inbox_tray: *<@${REQUESTER}>'s 10 newest Gmail messages* (${ACCOUNT})\n4 unread · *4 need you*`,
       );
     });
 
-    it('shows each message as a linked subject, sender, date and snippet, a blank line apart in one section', () => {
-      expect(result.blocks).toHaveLength(2);
-      const section = sectionAt(result.blocks, 1);
-      expect(section.text.text).toBe(messages.map((_, i) => expectedText(i)).join('\n\n'));
-      expect(section.text.verbatim).toBe(true);
-      expect(section.accessory).toBeUndefined();
+    it('shows the unread ones first in full, then the read ones one line each', () => {
+      expect(result.blocks).toHaveLength(3);
+      expect(sectionAt(result.blocks, 1).text.text).toBe(
+        ['*Needs you*', [0, 3, 6, 9].map(full).join('\n\n')].join('\n'),
+      );
+      expect(sectionAt(result.blocks, 2).text.text).toBe(
+        ['*Also from people*', ...[1, 2, 4, 5, 7, 8].map(line)].join('\n'),
+      );
+      expect(sectionAt(result.blocks, 1).text.verbatim).toBe(true);
+      expect(sectionAt(result.blocks, 1).accessory).toBeUndefined();
     });
 
     it('links each subject, and nothing else in it, to the message in the right Gmail account', () => {
       const texts = messageTexts(result.blocks);
       expect(texts).toHaveLength(10);
-      texts.forEach((text, i) => {
-        const links = linksIn(text);
-        expect(links).toEqual([
-          { url: gmailMessageUrl(messages[i] as InboxMessage, ACCOUNT), label: `Subject ${i}` },
-        ]);
-        expect(links[0]?.url).toContain('authuser=alice%40example.com#search/rfc822msgid%3A');
+      const order = [0, 3, 6, 9, 1, 2, 4, 5, 7, 8];
+      texts.forEach((text, n) => {
+        const i = order[n] as number;
+        expect(linksIn(text)).toEqual([{ url: url(i), label: `Subject ${i}` }]);
+        expect(linksIn(text)[0]?.url).toContain('authuser=alice%40example.com#search/rfc822msgid%3A');
       });
     });
 
@@ -237,7 +311,7 @@ describe('renderInbox', () => {
     });
 
     it('has a plain fallback text with counts and no email text', () => {
-      expect(result.text).toBe(`<@${REQUESTER}>'s 10 newest Gmail messages (4 unread)`);
+      expect(result.text).toBe(`<@${REQUESTER}>'s 10 newest Gmail messages (4 unread, 4 need you)`);
       expect(result.text).not.toMatch(/Subject|Sender|Snippet|example\.com/);
     });
 
@@ -247,21 +321,117 @@ describe('renderInbox', () => {
     });
   });
 
-  it('marks unread messages and only those', () => {
-    const result = render(inbox([message(0, { unread: true }), message(1, { unread: false })]));
-    const [unread, read] = messageTexts(result.blocks);
-    expect(unread?.startsWith(':large_blue_circle: *<https://mail.google.com/')).toBe(true);
-    expect(read?.startsWith('*<https://mail.google.com/')).toBe(true);
-    expect(read).not.toContain(':large_blue_circle:');
-    expect(sectionAt(result.blocks, 0).text.text).toContain('· 1 unread');
+  it('marks starred and important mail, read or not, and puts it first', () => {
+    const result = render(
+      inbox([
+        message(0, { unread: false }),
+        message(1, { unread: false, starred: true }),
+        message(2, { unread: true, important: true }),
+        message(3, { unread: false, important: true, starred: true, category: 'promotions' }),
+      ]),
+    );
+    const entries = entriesOf(result.blocks);
+    expect(entries.map((e) => [e.part, linksIn(e.text)[0]?.label])).toEqual([
+      ['needs', 'Subject 1'],
+      ['needs', 'Subject 2'],
+      ['needs', 'Subject 3'],
+      ['people', 'Subject 0'],
+    ]);
+    expect(entries[0]?.text.startsWith(':star: *<')).toBe(true);
+    expect(entries[1]?.text.startsWith(':large_blue_circle: :exclamation: *<')).toBe(true);
+    expect(entries[2]?.text.startsWith(':star: :exclamation: *<')).toBe(true);
+    expect(sectionAt(result.blocks, 0).text.text).toContain('1 unread · *3 need you*');
+  });
+
+  it('shows a conversation once: its message count, latest sender and newest snippet, linked to the newest message', () => {
+    const newest = message(0, {
+      threadId: 't',
+      from: 'Bob <bob@x.example>',
+      subject: 'Re: Plan',
+      snippet: 'Latest',
+    });
+    const result = render(
+      inbox([
+        newest,
+        message(1, { threadId: 't', unread: false, subject: 'Re: Plan' }),
+        message(2, { unread: false }),
+        message(3, { threadId: 't', unread: false, subject: 'Plan' }),
+      ]),
+    );
+    const entries = entriesOf(result.blocks);
+    expect(entries).toHaveLength(2);
+    const [thread] = entries;
+    expect(linksIn(thread?.text ?? '')).toEqual([{ url: gmailMessageUrl(newest, ACCOUNT), label: 'Plan' }]);
+    expect(thread?.text.split('\n')[1]).toMatch(/^Bob &lt;bob@x\.example&gt; · 3 messages · <!date\^/);
+    expect(thread?.text.split('\n')[2]).toBe('Latest');
+    // Header counts messages; "need you" counts conversations.
+    expect(sectionAt(result.blocks, 0).text.text).toContain('4 newest Gmail messages');
+    expect(sectionAt(result.blocks, 0).text.text).toContain('1 unread · *1 needs you*');
+  });
+
+  describe('bulk mail', () => {
+    const gh = (i: number, extra: Partial<InboxMessage> = {}) =>
+      message(i, { from: 'GitHub <notifications@github.com>', category: 'updates', ...extra });
+    const result = render(
+      inbox([
+        message(0),
+        gh(1),
+        message(2, { from: '"Weekly" <news@weekly.example>', category: 'promotions', unread: false }),
+        gh(3, { unread: false }),
+        message(4, { from: '"Calendar" <calendar-notification@google.com>', category: 'updates' }),
+        message(5, { from: 'Ops <ops@x.example>', bulkHeaders: { listId: 'ops <ops.x.example>' } }),
+        message(6, { from: '<ooo@x.example>', bulkHeaders: { autoSubmitted: 'auto-replied' } }),
+      ]),
+    );
+    const bulk = entriesOf(result.blocks).filter((e) => e.part === 'bulk');
+
+    it('folds each group into one line with its count, unread count and top senders', () => {
+      expect(bulk.map((e) => e.text.replace(/<[^|]*\|/g, '<…|'))).toEqual([
+        ':bell: <…|Updates>: 3, 2 unread · GitHub (github.com) ×2, Calendar (google.com)',
+        ':label: <…|Promotions>: 1 · Weekly (weekly.example)',
+        ':newspaper: <…|Newsletters and lists>: 1, 1 unread · Ops (x.example)',
+        ':robot_face: <…|Automatic replies>: 1, 1 unread · ooo@x.example',
+      ]);
+      expect(messageTexts(result.blocks)).toHaveLength(1);
+      expect(sectionAt(result.blocks, 0).text.text).toContain('5 unread · *1 needs you*');
+    });
+
+    it('links each group to its Gmail tab within the inbox, or to a search for its senders', () => {
+      const urls = bulk.map((e) => linksIn(e.text)[0]?.url);
+      const root = 'https://mail.google.com/mail/?authuser=alice%40example.com#search/';
+      expect(urls).toEqual([
+        `${root}in%3Ainbox%20category%3Aupdates`,
+        `${root}in%3Ainbox%20category%3Apromotions`,
+        `${root}in%3Ainbox%20from%3A(ops%40x.example)`,
+        `${root}in%3Ainbox%20from%3A(ooo%40x.example)`,
+      ]);
+    });
+
+    it('within a search, links the group within that search', () => {
+      const searched = render(inbox([gh(1)], { request: { count: 5, query: 'is:unread OR from:bob' } }));
+      const [entry] = entriesOf(searched.blocks);
+      expect(linksIn(entry?.text ?? '')[0]?.url).toBe(
+        'https://mail.google.com/mail/?authuser=alice%40example.com#search/(is%3Aunread%20OR%20from%3Abob)%20category%3Aupdates',
+      );
+    });
+
+    it('says in one line when there is nothing but bulk mail', () => {
+      const only = render(inbox([gh(1), gh(2, { unread: false })]));
+      expect(sectionAt(only.blocks, 0).text.text).toBe(
+        `:inbox_tray: *<@${REQUESTER}>'s 2 newest Gmail messages* (${ACCOUNT})\n1 unread · nothing needs you\n` +
+          '_Only newsletters and notifications: nothing from people._',
+      );
+      expect(only.blocks).toHaveLength(2);
+      expect(only.text).toBe(`<@${REQUESTER}>'s 2 newest Gmail messages (1 unread, nothing needs you)`);
+    });
   });
 
   it('says "none unread" and uses the singular for one read message', () => {
-    const result = render(inbox([message(1)]));
+    const result = render(inbox([message(1, { unread: false })]));
     expect(sectionAt(result.blocks, 0).text.text).toBe(
-      `:inbox_tray: *<@${REQUESTER}>'s newest Gmail message* (${ACCOUNT}) · none unread`,
+      `:inbox_tray: *<@${REQUESTER}>'s newest Gmail message* (${ACCOUNT})\nnone unread · nothing needs you`,
     );
-    expect(result.text).toBe(`<@${REQUESTER}>'s newest Gmail message (none unread)`);
+    expect(result.text).toBe(`<@${REQUESTER}>'s newest Gmail message (none unread, nothing needs you)`);
   });
 
   it('names the search, in a code span that email text cannot break', () => {
@@ -269,15 +439,17 @@ describe('renderInbox', () => {
       inbox([message(0)], { request: { count: 5, query: 'is:unread `x` <!channel> & co' } }),
     );
     expect(sectionAt(result.blocks, 0).text.text).toBe(
-      `:inbox_tray: *<@${REQUESTER}>'s newest Gmail message* matching \`is:unread 'x' &lt;!channel&gt; &amp; co\` (${ACCOUNT}) · 1 unread`,
+      `:mag: *<@${REQUESTER}>'s newest Gmail message* matching \`is:unread 'x' &lt;!channel&gt; &amp; co\` (${ACCOUNT})\n1 unread · *1 needs you*`,
     );
-    expect(result.text).toBe(`<@${REQUESTER}>'s newest Gmail message matching a search (1 unread)`);
+    expect(result.text).toBe(
+      `<@${REQUESTER}>'s newest Gmail message matching a search (1 unread, 1 needs you)`,
+    );
   });
 
   it('leaves out the account when unknown and links the first signed-in account', () => {
     const result = render(inbox([message(0)], { account: undefined }));
     expect(sectionAt(result.blocks, 0).text.text).toBe(
-      `:inbox_tray: *<@${REQUESTER}>'s newest Gmail message* · 1 unread`,
+      `:inbox_tray: *<@${REQUESTER}>'s newest Gmail message*\n1 unread · *1 needs you*`,
     );
     expect(linksIn(messageTexts(result.blocks)[0] ?? '')[0]?.url).toBe(
       'https://mail.google.com/mail/u/0/#search/rfc822msgid%3ACAK0%40mail.gmail.com',
@@ -289,6 +461,49 @@ describe('renderInbox', () => {
     expect(linksIn(messageTexts(render(inbox([m])).blocks)[0] ?? '')[0]?.url).toBe(
       `https://mail.google.com/mail/?authuser=alice%40example.com#all/${m.threadId}`,
     );
+  });
+
+  describe('extra blocks from the caller', () => {
+    const top: types.KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: '*TL;DR* all calm' } }];
+    const bottom: types.KnownBlock[] = [
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: 'share',
+            text: { type: 'plain_text', text: 'Share' },
+            value: 'v'.repeat(2000),
+          },
+        ],
+      },
+    ];
+
+    it('puts them first and last, and keeps the whole message inside the budget', () => {
+      const result = renderInbox(inbox(worst(50)), { requesterId: REQUESTER, top, bottom });
+      expect(result.blocks[0]).toBe(top[0]);
+      expect(result.blocks.at(-1)).toBe(bottom[0]);
+      assertWithinSlackLimits(result.blocks);
+      const without = render(inbox(worst(50)));
+      expect(messageTexts(result.blocks.slice(1, -1)).length).toBeLessThan(
+        messageTexts(without.blocks).length,
+      );
+    });
+
+    it('refuses extras that would leave the summary no room', () => {
+      const huge: types.KnownBlock[] = [
+        { type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(2900) } },
+      ];
+      expect(() =>
+        renderInbox(inbox([message(0)]), { requesterId: REQUESTER, top: [...huge, ...huge] }),
+      ).toThrow(RangeError);
+      expect(() =>
+        renderInbox(inbox([message(0)]), {
+          requesterId: REQUESTER,
+          top: Array.from({ length: 11 }, () => ({ type: 'divider' })),
+        }),
+      ).toThrow(RangeError);
+    });
   });
 
   describe('empty results', () => {
@@ -380,12 +595,14 @@ describe('renderInbox', () => {
   it('keeps a subject on one line and names what is missing', () => {
     const m = message(1, { subject: 'line one\r\n\u202Eline two', from: '', snippet: '' });
     const lines = (messageTexts(render(inbox([m])).blocks)[0] ?? '').split('\n');
-    expect(lines[0]).toBe(`*<${gmailMessageUrl(m, ACCOUNT)}|line one line two>*`);
+    expect(lines[0]).toBe(`:large_blue_circle: *<${gmailMessageUrl(m, ACCOUNT)}|line one line two>*`);
     expect(lines[1]).toMatch(/^_\(unknown sender\)_ · <!date\^/);
     expect(lines).toHaveLength(2);
     const untitled = message(1, { subject: ' \n ' });
     const text = messageTexts(render(inbox([untitled])).blocks)[0] ?? '';
-    expect(text.startsWith(`_<${gmailMessageUrl(untitled, ACCOUNT)}|(no subject)>_\n`)).toBe(true);
+    expect(
+      text.startsWith(`:large_blue_circle: _<${gmailMessageUrl(untitled, ACCOUNT)}|(no subject)>_\n`),
+    ).toBe(true);
   });
 
   it('keeps a code fence in one email from reaching into the next message', () => {
@@ -426,20 +643,26 @@ describe('renderInbox', () => {
     const result = render(inbox(messages, { request: { count: 25 } }));
     const texts = messageTexts(result.blocks);
 
-    it('shows every one, each with its link and its snippet', () => {
+    it('shows every one, each with its link, and a snippet for each that needs the person', () => {
       assertWithinSlackLimits(result.blocks);
       expect(texts).toHaveLength(25);
       expect(footerOf(result.blocks)).toBeUndefined();
-      texts.forEach((text, i) => {
-        const source = messages[i] as InboxMessage;
-        expect(linksIn(text)).toEqual([
-          { url: gmailMessageUrl(source, ACCOUNT), label: escapeMrkdwn(source.subject) },
-        ]);
+      const byUrl = new Map(messages.map((m) => [gmailMessageUrl(m, ACCOUNT), m]));
+      const entries = entriesOf(result.blocks);
+      expect(entries.filter((e) => e.part === 'needs')).toHaveLength(messages.filter((m) => m.unread).length);
+      for (const { part, text } of entries) {
+        const [link, ...others] = linksIn(text);
+        expect(others).toHaveLength(0);
+        const source = byUrl.get(link?.url ?? '') as InboxMessage;
+        expect(link?.label).toBe(escapeMrkdwn(source.subject));
+        byUrl.delete(link?.url ?? '');
+        if (part !== 'needs') continue;
         const snippet = text.split('\n')[2] ?? '';
         const full = escapeMrkdwn(source.snippet);
         expect(snippet.length).toBeGreaterThanOrEqual(Math.min(80, full.length));
         expect(full.startsWith(snippet.replace(/…$/, ''))).toBe(true);
-      });
+      }
+      expect(byUrl.size).toBe(0);
     });
 
     it('packs them into a few sections, well under the size Slack refuses', () => {
@@ -453,7 +676,7 @@ describe('renderInbox', () => {
       'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut '.repeat(
         3,
       );
-    const messages = typicalMessages(25).map((m) => ({ ...m, snippet: long }));
+    const messages = typicalMessages(25).map((m) => ({ ...m, snippet: long, unread: true }));
     const texts = messageTexts(render(inbox(messages)).blocks);
     expect(texts).toHaveLength(25);
     for (const text of texts) expect(text.split('\n')[2]?.length).toBeGreaterThanOrEqual(80);
@@ -488,16 +711,6 @@ describe('renderInbox', () => {
       },
     );
   });
-
-  const worst = (n: number) =>
-    Array.from({ length: n }, (_, i) =>
-      message(i, {
-        subject: `${i} ${'S&<"\\'.repeat(1250)}`,
-        snippet: '"\\'.repeat(500),
-        from: `"${'N"\\'.repeat(170)}" <${'a'.repeat(400)}@example.com>`,
-        rfc822MessageId: `${'m'.repeat(300)}@example.com`,
-      }),
-    );
 
   describe('25 messages with 5,000-character subjects, 1,000-character snippets and hostile quoting', () => {
     const result = render(inbox(worst(25), { skipped: 4, request: { count: 25, query: 'x'.repeat(500) } }));
@@ -536,7 +749,8 @@ describe('renderInbox', () => {
       expect(footer).toContain(`…and ${50 - shown.length} more not shown.`);
       expect(footer).toContain('4 messages were deleted or moved');
       expect(result.blocks.at(-1)?.type).toBe('context');
-      expect(sectionAt(result.blocks, 0).text.text).toContain(`${shown.length} newest Gmail messages`);
+      // The header counts what the inbox holds; the footer, what the summary could not show.
+      expect(sectionAt(result.blocks, 0).text.text).toContain('50 newest Gmail messages');
     });
   });
 
@@ -592,10 +806,25 @@ describe('renderInbox', () => {
       }
     });
 
+    it('keeps a private summary, Share button included, inside every limit (issue 10, item 18)', () => {
+      const share = shareBlocks(
+        encodeShareValue({
+          reference: newSummaryReference(),
+          request: { count: 25, query: '"\\'.repeat(250) },
+          channelId: 'C0123456789',
+        }),
+      );
+      for (const value of cases) {
+        const shown = renderInbox(value, { requesterId: REQUESTER, bottom: share });
+        assertWithinSlackLimits(shown.blocks);
+        expect(shown.blocks.slice(-share.length)).toEqual(share);
+      }
+    });
+
     it('accounts for every message: shown plus "more not shown" is the total', () => {
       for (const [i, result] of results.entries()) {
         const value = cases[i] as Inbox;
-        const shown = messageTexts(result.blocks).length;
+        const shown = representedCount(result.blocks);
         const footer = footerOf(result.blocks)?.elements[0]?.text ?? '';
         const hidden = Number(/…and (\d+) more not shown/.exec(footer)?.[1] ?? 0);
         expect(shown + hidden).toBe(value.messages.length);

@@ -75,7 +75,56 @@ describe('toInboxMessage', () => {
       unread: true,
       snippet: 'See you at 5 & bring the "slides"',
       rfc822MessageId: 'CAF+abc123@mail.gmail.com',
+      important: false,
+      starred: false,
+      category: 'personal',
+      bulkHeaders: {},
     });
+  });
+
+  it('asks for the bulk-mail headers in the same metadata get', () => {
+    expect(METADATA_HEADERS).toEqual(
+      expect.arrayContaining(['List-Id', 'List-Unsubscribe', 'Precedence', 'Auto-Submitted']),
+    );
+  });
+
+  it('reads Gmail triage from the labels: important, starred and the inbox tab', () => {
+    const message = toInboxMessage({
+      ...base,
+      labelIds: ['INBOX', 'STARRED', 'IMPORTANT', 'CATEGORY_FORUMS'],
+    });
+    expect(message).toMatchObject({ important: true, starred: true, category: 'forums', unread: false });
+    for (const [label, category] of [
+      ['CATEGORY_UPDATES', 'updates'],
+      ['CATEGORY_PROMOTIONS', 'promotions'],
+      ['CATEGORY_SOCIAL', 'social'],
+      ['CATEGORY_PERSONAL', 'personal'],
+    ]) {
+      expect(toInboxMessage({ ...base, labelIds: ['INBOX', label as string] }).category).toBe(category);
+    }
+    expect(Object.keys(toInboxMessage({ ...base, labelIds: ['INBOX', 'Label_12'] }))).not.toContain(
+      'category',
+    );
+  });
+
+  it('keeps the bulk headers it finds, in any case, trimmed and bounded', () => {
+    const message = toInboxMessage({
+      ...base,
+      payload: {
+        headers: [
+          { name: 'list-id', value: ' acme/api <api.acme.github.com> ' },
+          { name: 'LIST-UNSUBSCRIBE', value: `<https://x.example/u?${'a'.repeat(5000)}>` },
+          { name: 'Precedence', value: 'bulk' },
+          { name: 'Auto-Submitted', value: 'auto-replied' },
+          { name: 'X-Other', value: 'ignored' },
+        ],
+      },
+    });
+    expect(message.bulkHeaders?.listId).toBe('acme/api <api.acme.github.com>');
+    expect(message.bulkHeaders?.listUnsubscribe?.length).toBe(500);
+    expect(message.bulkHeaders?.precedence).toBe('bulk');
+    expect(message.bulkHeaders?.autoSubmitted).toBe('auto-replied');
+    expect(Object.keys(message.bulkHeaders ?? {})).toHaveLength(4);
   });
 
   it('marks a message without the UNREAD label, or without labels, as read', () => {
@@ -95,6 +144,9 @@ describe('toInboxMessage', () => {
       receivedAt: 5,
       unread: false,
       snippet: '',
+      important: false,
+      starred: false,
+      bulkHeaders: {},
     });
     expect(Object.keys(message)).not.toContain('rfc822MessageId');
   });
