@@ -1,4 +1,11 @@
-import { hostileMessage, makeMessages } from '../../src/stand-ins/mail-fixtures';
+import { METADATA_HEADERS } from '../../src/gmail/to-inbox-message';
+import {
+  bulkOnlyMessages,
+  hostileMessage,
+  makeMessages,
+  sampleMessages,
+} from '../../src/stand-ins/mail-fixtures';
+import { assertWithinSlackLimits } from '../support/block-limits';
 import { bootApp, type Harness } from '../support/boot-app';
 import { messageLinks } from '../support/summary-reader';
 import { waitFor } from '../support/wait-for';
@@ -99,5 +106,100 @@ describe('/inbox for a person already connected to Gmail', () => {
     const posted = await waitFor(() => h.slack.messages[0]);
     expect(messageLinks(posted.blocks)).toHaveLength(4);
     expect(JSON.stringify(posted.blocks)).toMatch(/1 message.*(deleted|vanished|no longer)/i);
+  });
+
+  describe('the layout, from what Gmail sends', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: Block Kit JSON as captured off the wire
+    const sectionTexts = (blocks: any[] | undefined): string[] =>
+      (blocks ?? []).filter((b) => b.type === 'section').map((b) => b.text.text as string);
+
+    it('asks Gmail for labels and bulk headers in the same gets, and lays the summary out by what matters', async () => {
+      h.gmail.addMailbox(TOKEN, { email: 'alice@example.com', messages: sampleMessages() });
+
+      await h.command({ text: '25' });
+
+      const posted = await waitFor(() => h.slack.messages[0]);
+      assertWithinSlackLimits(posted.blocks);
+      // Still one list and one wave of metadata gets: the signals cost no extra round trip.
+      const gets = h.gmail.calls.filter((c) => /\/messages\/[^/]+$/.test(c.path));
+      expect(h.gmail.calls.filter((c) => c.path.endsWith('/messages'))).toHaveLength(1);
+      expect(gets).toHaveLength(sampleMessages().length);
+      const asked = new URLSearchParams(gets[0]?.rawQuery).getAll('metadataHeaders');
+      expect(asked).toEqual(METADATA_HEADERS);
+      expect(asked).toEqual(
+        expect.arrayContaining(['List-Id', 'List-Unsubscribe', 'Precedence', 'Auto-Submitted']),
+      );
+
+      const [header, needs, people, bulk, ...rest] = sectionTexts(posted.blocks);
+      expect(rest).toEqual([]);
+      expect(header).toMatch(
+        /<@U0001>'s 23 newest Gmail messages\* \(alice@example\.com\)\n9 unread · \*4 need you\*/,
+      );
+      // What needs the person: the long conversation once (newest reply, 6 messages), unread mail
+      // from a person, important and starred mail; newest first.
+      expect(needs?.split('\n')[0]).toBe('*Needs you*');
+      const needTitles = [...(needs ?? '').matchAll(/\*<[^|]+\|([^>]+)>\*/g)].map((m) => m[1]);
+      expect(needTitles).toEqual([
+        'Launch checklist for Thursday',
+        '来週の打ち合わせについて',
+        'Budget sign-off needed for Q2 hiring',
+        'Contract redlines (v3): please review before Friday',
+      ]);
+      expect(needs).toContain('Priya Raman &lt;priya@acme.example&gt; · 6 messages · <!date^');
+      expect(needs).toMatch(/:star: :exclamation: \*<[^|]+\|Contract redlines/);
+      expect(needs?.match(/rfc822msgid%3Ab000000000000005\.fixture/g)).toHaveLength(1);
+      // Read mail from people, one line each.
+      expect(people?.split('\n')).toEqual([
+        '*Also from people*',
+        expect.stringMatching(
+          /^• <[^|]+\|Expense report approved: €1,240\.50> · Finance &lt;ap@acme\.example&gt; · <!date/,
+        ),
+        expect.stringMatching(/^• <[^|]+\|Mock-ups for the new onboarding> · Sam Ortiz/),
+      ]);
+      // Bulk mail folded: one line per group, counted, with its top senders and a link to the group.
+      expect(bulk?.split('\n')).toEqual([
+        '*Newsletters and notifications*',
+        expect.stringMatching(
+          /^:bell: <[^|]+category%3Aupdates\|Updates>: 6, 3 unread · GitHub \(github\.com\) ×3, Google Calendar/,
+        ),
+        expect.stringMatching(/^:speech_balloon: <[^|]+\|Forums>: 1 · Rust Users Forum/),
+        expect.stringMatching(/^:busts_in_silhouette: <[^|]+\|Social>: 1, 1 unread · LinkedIn/),
+        expect.stringMatching(/^:label: <[^|]+\|Promotions>: 2, 1 unread · The Weekly Byte/),
+        expect.stringMatching(/^:newspaper: <[^|]+\|Newsletters and lists>: 1 · People Team/),
+        expect.stringMatching(/^:robot_face: <[^|]+\|Automatic replies>: 1, 1 unread · Marco Rossi/),
+      ]);
+      expect(posted.text).toBe("<@U0001>'s 23 newest Gmail messages (9 unread, 4 need you)");
+    });
+
+    it('uses the same layout for a search', async () => {
+      h.gmail.addMailbox(TOKEN, { email: 'alice@example.com', messages: sampleMessages() });
+
+      await h.command({ text: 'from:priya' });
+
+      const posted = await waitFor(() => h.slack.messages[0]);
+      const [header, needs, ...rest] = sectionTexts(posted.blocks);
+      expect(header).toMatch(/^:mag: \*<@U0001>'s 2 newest Gmail messages\* matching `from:priya`/);
+      expect(needs).toMatch(
+        /^\*Needs you\*\n:large_blue_circle: \*<[^|]+\|Launch checklist for Thursday>\*\nPriya Raman &lt;priya@acme\.example&gt; · 2 messages · /,
+      );
+      expect(rest).toEqual([]);
+    });
+
+    it('says in one line when the inbox holds only newsletters and notifications', async () => {
+      h.gmail.addMailbox(TOKEN, { email: 'alice@example.com', messages: bulkOnlyMessages() });
+
+      await h.command({ text: '25' });
+
+      const posted = await waitFor(() => h.slack.messages[0]);
+      const [header, bulk, ...rest] = sectionTexts(posted.blocks);
+      expect(header?.split('\n')).toEqual([
+        expect.stringContaining('newest Gmail messages'),
+        expect.stringMatching(/ · nothing needs you$/),
+        '_Only newsletters and notifications: nothing from people._',
+      ]);
+      expect(bulk?.split('\n')[0]).toBe('*Newsletters and notifications*');
+      expect(messageLinks(posted.blocks)).toEqual([]);
+      expect(rest).toEqual([]);
+    });
   });
 });
