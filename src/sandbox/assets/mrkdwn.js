@@ -33,6 +33,14 @@
     tada: '\u{1F389}',
     eyes: '\u{1F440}',
     envelope: '\u2709\uFE0F',
+    star: '\u2B50',
+    exclamation: '\u2757',
+    bell: '\u{1F514}',
+    speech_balloon: '\u{1F4AC}',
+    busts_in_silhouette: '\u{1F465}',
+    label: '\u{1F3F7}\uFE0F',
+    newspaper: '\u{1F4F0}',
+    robot_face: '\u{1F916}',
   };
   const SAFE_URL = /^(https?:|mailto:)/i;
 
