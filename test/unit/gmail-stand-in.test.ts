@@ -1,8 +1,10 @@
 /** Proves the Gmail stand-in against the real `@googleapis/gmail` client. */
 import { gmail, type gmail_v1 } from '@googleapis/gmail';
+import { METADATA_HEADERS, toInboxMessage } from '../../src/gmail/to-inbox-message';
 import { FAKE_BODY_TEXT, type GmailStandIn, startGmailStandIn } from '../../src/stand-ins/gmail-stand-in';
 import {
   FIXTURE_NOW,
+  githubNotification,
   HOSTILE,
   headerlessMessage,
   hostileMessage,
@@ -91,6 +93,31 @@ describe('Gmail stand-in', () => {
     expect(server.calls[1]?.path).toBe('/gmail/v1/users/me%2Binbox%40example.com/messages/a0000000000000a1');
     expect(server.calls[1]?.rawQuery).toBe('format=metadata&metadataHeaders=from&metadataHeaders=SUBJECT');
     expect(server.calls.map((call) => call.status)).toEqual([200, 200]);
+  });
+
+  it('returns labels, threadId and exactly the asked-for headers (bulk ones included), as Gmail v1 does', async () => {
+    const github = githubNotification();
+    server.addMailbox(TOKEN, { email: EMAIL, messages: [github] });
+    const { data } = await client.users.messages.get(
+      { userId: 'me', id: github.id, format: 'metadata', metadataHeaders: METADATA_HEADERS },
+      auth(),
+    );
+    expect(data.threadId).toBe(github.threadId);
+    expect(data.labelIds).toEqual(['INBOX', 'UNREAD', 'CATEGORY_UPDATES']);
+    // Names come back as the message wrote them (List-ID), in message order; others are left out.
+    expect(data.payload?.headers?.map((h) => h.name)).toEqual([
+      'From',
+      'Subject',
+      'Message-ID',
+      'List-ID',
+      'List-Unsubscribe',
+      'Precedence',
+    ]);
+    expect(toInboxMessage(data)).toMatchObject({
+      category: 'updates',
+      unread: true,
+      bulkHeaders: { listId: 'acme/api <api.acme.github.com>', precedence: 'list' },
+    });
   });
 
   it('pages through a listing newest first', async () => {
