@@ -5,6 +5,7 @@ import type { AccessResult, GmailAccess, Grant } from './auth/gmail-access';
 import {
   alreadySharedMessage,
   type ConnectReason,
+  connectedDoneMessage,
   connectedMessage,
   connectPrompt,
   consentExpiredMessage,
@@ -26,7 +27,7 @@ import { describeError } from './log';
 import type { Metrics } from './metrics/metrics';
 import type { PendingConsents } from './pending/pending-consents';
 import type { PendingRequest } from './pending/pending-store';
-import type { Replies } from './slack/replies';
+import type { DeliveryRoute, Replies } from './slack/replies';
 import { encodeShareValue, type ShareReference } from './slack/share-value';
 import { createSummaryStore, newSummaryReference, type SummaryStore } from './slack/summary-store';
 
@@ -90,6 +91,15 @@ export interface InboxFlowDeps {
   newReferenceId?: () => string;
   /** Summaries delivered and failed, consents started and ended (src/metrics). */
   metrics?: Pick<Metrics, 'summaryDelivered' | 'summaryFailed' | 'consent'>;
+}
+
+/** Where a summary went: one of the reply routes, or privately to the person. */
+type Delivery = DeliveryRoute | 'private';
+
+/** What delivery waits for (the "Connected" note) and when the person asked (for the latency metric). */
+interface PublishTiming {
+  afterNote?: Promise<void>;
+  startedAt?: number;
 }
 
 /** Who owns a private summary: the same person in the same workspace (or Enterprise Grid org). */
@@ -159,10 +169,19 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
             .catch((error: unknown) =>
               logger.warn('could not mark the Connect prompt as connected:', describeError(error)),
             );
+          let route: Delivery | undefined;
           try {
-            await summarize(command, arcadeUserId, outcome.grant);
+            route = await summarize(command, arcadeUserId, outcome.grant, { afterNote: connected });
           } finally {
             await connected;
+          }
+          // The note said "Fetching your inbox…"; now it is in. (A private summary took its place.)
+          if (route && route !== 'private') {
+            await command.replies
+              .showPrivately(connectedDoneMessage(route === 'dm' ? 'dm' : 'channel'), { replace: true })
+              .catch((error: unknown) =>
+                logger.warn('could not mark the Connect prompt as done:', describeError(error)),
+              );
           }
           return;
         }
@@ -189,11 +208,16 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
     }
   }
 
-  /** `startedAt` (Date.now()) only for a person already connected: it times the summary end to end. */
-  async function publish(command: InboxCommand, grant: Grant, startedAt?: number): Promise<void> {
+  /**
+   * Reads and delivers the summary; resolves with where it went. `afterNote`: the "Connected" note
+   * still on its way, which a private summary then replaces (so it waits for it, or the note would
+   * replace the summary). `startedAt` (Date.now()) only for a person already connected: it times the
+   * summary end to end.
+   */
+  async function publish(command: InboxCommand, grant: Grant, timing: PublishTiming = {}): Promise<Delivery> {
     const inbox = await reader.readInbox(grant.token, command.request, grant.account);
     const requesterId = command.identity.userId;
-    let route: string;
+    let route: Delivery;
     if (command.visibility === 'private') {
       const reference = newSummaryReference();
       const value = encodeShareValue({ reference, request: command.request, channelId: command.channelId });
@@ -202,19 +226,21 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
       const shown = renderInbox(inbox, { requesterId, bottom: share });
       const summary = { text: shown.text, blocks: shown.blocks.slice(0, shown.blocks.length - share.length) };
       summaries.put(ownerKey(command.identity), summary, reference);
-      await command.replies.showPrivately(shown);
-      route = 'a private reply';
+      await timing.afterNote;
+      await command.replies.showPrivately(shown, { replace: timing.afterNote !== undefined });
+      route = 'private';
     } else {
       route = await command.replies.publish(renderInbox(inbox, { requesterId }));
     }
     deps.metrics?.summaryDelivered(
-      command.visibility === 'private' ? 'private' : route,
-      startedAt === undefined ? undefined : (Date.now() - startedAt) / 1000,
+      route,
+      timing.startedAt === undefined ? undefined : (Date.now() - timing.startedAt) / 1000,
     );
     logger.info(
-      `summary of ${inbox.messages.length} message(s) for ${command.identity.userId} delivered via ${route}` +
+      `summary of ${inbox.messages.length} message(s) for ${command.identity.userId} delivered via ${route === 'private' ? 'a private reply' : route}` +
         (inbox.skipped ? ` (${inbox.skipped} vanished)` : ''),
     );
+    return route;
   }
 
   /**
@@ -242,20 +268,22 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
     command: InboxCommand,
     arcadeUserId: string,
     grant: Grant,
-    startedAt?: number,
-  ): Promise<void> {
+    timing: PublishTiming = {},
+  ): Promise<Delivery | undefined> {
     try {
-      return await publish(command, grant, startedAt);
+      return await publish(command, grant, timing);
     } catch (error) {
       if (!(error instanceof GmailAccessRefusedError)) throw error;
       logger.warn(`Gmail refused the token for ${arcadeUserId} (${error.reason}); asking Arcade again`);
     }
     const again = await access.request(arcadeUserId);
-    if (again.kind === 'consent_required')
-      return startConsent(command, arcadeUserId, again, 'access_refused');
+    if (again.kind === 'consent_required') {
+      await startConsent(command, arcadeUserId, again, 'access_refused');
+      return undefined;
+    }
     if (again.grant.token !== grant.token) {
       try {
-        return await publish(command, again.grant);
+        return await publish(command, again.grant, timing);
       } catch (error) {
         if (!(error instanceof GmailAccessRefusedError)) throw error;
       }
@@ -263,8 +291,10 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
     const removed = await access.disconnect(arcadeUserId);
     logger.info(`removed ${removed} dead Google connection(s) for ${arcadeUserId}`);
     const fresh = await access.request(arcadeUserId);
-    if (fresh.kind === 'consent_required')
-      return startConsent(command, arcadeUserId, fresh, 'access_refused');
+    if (fresh.kind === 'consent_required') {
+      await startConsent(command, arcadeUserId, fresh, 'access_refused');
+      return undefined;
+    }
     throw new GmailAccessRefusedError('invalid_token', 401);
   }
 
@@ -306,7 +336,7 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
         const arcadeUserId = await deps.resolveUserId(command.identity);
         const result = await access.request(arcadeUserId);
         if (result.kind === 'granted') {
-          await summarize(command, arcadeUserId, result.grant, startedAt);
+          await summarize(command, arcadeUserId, result.grant, { startedAt });
         } else {
           await startConsent(command, arcadeUserId, result, 'first_time');
         }

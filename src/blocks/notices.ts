@@ -185,6 +185,19 @@ export function connectedMessage(): SlackMessage {
   };
 }
 
+/**
+ * Replaces the "Fetching your inbox…" note once the summary is in, so that it does not say
+ * "Fetching" for good. `route`: where the summary went (the channel, or a direct message).
+ */
+export function connectedDoneMessage(route: 'channel' | 'dm'): SlackMessage {
+  const where =
+    route === 'dm' ? 'Your summary was sent to you in a direct message.' : 'Your summary is posted below.';
+  return {
+    text: `:white_check_mark: Gmail connected. ${where}`,
+    blocks: [section(`:white_check_mark: *Gmail connected.* ${where}`)],
+  };
+}
+
 /** The person declined, or Google/Arcade ended the consent with an error. */
 export function consentFailedMessage(): SlackMessage {
   const text =

@@ -83,7 +83,8 @@ const SCAN_LIMIT = 4000;
 const ENTRY_SEPARATOR = '\n\n';
 const LINE_SEPARATOR = '\n';
 
-const MARKS = { unread: ':large_blue_circle: ', starred: ':star: ', important: ':exclamation: ' };
+/** The dot, and the word: meaning never rests on an emoji alone (a missing font, a screen reader). */
+const MARKS = { unread: ':large_blue_circle: _Unread_ · ', starred: ':star: ', important: ':exclamation: ' };
 
 const GROUPS: Record<BulkGroup, { label: string; emoji: string; category?: string }> = {
   updates: { label: 'Updates', emoji: ':bell:', category: 'updates' },
@@ -324,7 +325,7 @@ function clean(text: string): string {
  * A conversation. What needs the person, in two or three lines; the subject links to the newest
  * message:
  * ```
- * :large_blue_circle: :star: *<https://mail.google.com/…|Subject>*
+ * :large_blue_circle: _Unread_ · :star: *<https://mail.google.com/…|Subject>*
  * Name &lt;address&gt; · 3 messages · <!date^…|…>
  * Snippet
  * ```

@@ -270,7 +270,7 @@ describe('renderInbox', () => {
     const url = (i: number) => gmailMessageUrl(messages[i] as InboxMessage, ACCOUNT);
     const full = (i: number) =>
       [
-        `:large_blue_circle: *<${url(i)}|Subject ${i}>*`,
+        `:large_blue_circle: _Unread_ · *<${url(i)}|Subject ${i}>*`,
         `Sender ${i} &lt;sender${i}@example.com&gt; · ${date(i)}`,
         `Snippet ${i}`,
       ].join('\n');
@@ -338,7 +338,7 @@ describe('renderInbox', () => {
       ['people', 'Subject 0'],
     ]);
     expect(entries[0]?.text.startsWith(':star: *<')).toBe(true);
-    expect(entries[1]?.text.startsWith(':large_blue_circle: :exclamation: *<')).toBe(true);
+    expect(entries[1]?.text.startsWith(':large_blue_circle: _Unread_ · :exclamation: *<')).toBe(true);
     expect(entries[2]?.text.startsWith(':star: :exclamation: *<')).toBe(true);
     expect(sectionAt(result.blocks, 0).text.text).toContain('1 unread · *3 need you*');
   });
@@ -595,13 +595,17 @@ describe('renderInbox', () => {
   it('keeps a subject on one line and names what is missing', () => {
     const m = message(1, { subject: 'line one\r\n\u202Eline two', from: '', snippet: '' });
     const lines = (messageTexts(render(inbox([m])).blocks)[0] ?? '').split('\n');
-    expect(lines[0]).toBe(`:large_blue_circle: *<${gmailMessageUrl(m, ACCOUNT)}|line one line two>*`);
+    expect(lines[0]).toBe(
+      `:large_blue_circle: _Unread_ · *<${gmailMessageUrl(m, ACCOUNT)}|line one line two>*`,
+    );
     expect(lines[1]).toMatch(/^_\(unknown sender\)_ · <!date\^/);
     expect(lines).toHaveLength(2);
     const untitled = message(1, { subject: ' \n ' });
     const text = messageTexts(render(inbox([untitled])).blocks)[0] ?? '';
     expect(
-      text.startsWith(`:large_blue_circle: _<${gmailMessageUrl(untitled, ACCOUNT)}|(no subject)>_\n`),
+      text.startsWith(
+        `:large_blue_circle: _Unread_ · _<${gmailMessageUrl(untitled, ACCOUNT)}|(no subject)>_\n`,
+      ),
     ).toBe(true);
   });
 
