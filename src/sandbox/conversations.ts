@@ -6,7 +6,7 @@
  * message, `delete_original` removes it), and direct messages from the app.
  * https://docs.slack.dev/interactivity/handling-user-interaction#message_responses
  */
-import type { PostedMessage, ResponseUrlPost } from '../stand-ins/slack-stand-in';
+import type { PostedEphemeral, PostedMessage, ResponseUrlPost } from '../stand-ins/slack-stand-in';
 
 /** A slash command the sandbox sent to the app on someone's behalf. */
 export interface SentCommand {
@@ -21,14 +21,38 @@ export interface SentCommand {
   ack?: { status: number; body?: Record<string, unknown> };
 }
 
+/** A click on an element of a message, sent to the app with its own `response_url`. */
+export interface SentClick {
+  /** The id of the click's `response_url` (its last path segment). */
+  responseUrlId: string;
+  userId: string;
+  channelId: string;
+  /** The {@link Entry.key} of the message clicked: what `replace_original` / `delete_original` act on. */
+  targetKey: string;
+  at: number;
+}
+
+/** Content of a message from the app. */
+interface MessageEntry {
+  key: string;
+  at: number;
+  /** Slack's message timestamp (`container.message_ts` in a click on it). */
+  ts: string;
+  text?: string;
+  blocks?: unknown[];
+}
+
 /** One line of a conversation as the page draws it. `key` is stable across updates. */
 export type Entry =
   /** A message from the app that everyone in the conversation sees. */
-  | { kind: 'message'; key: string; at: number; text?: string; blocks?: unknown[] }
+  | ({ kind: 'message' } & MessageEntry)
   /** A message from the app only the viewer sees (Slack's "Only visible to you"). */
-  | { kind: 'private'; key: string; at: number; text?: string; blocks?: unknown[] }
+  | ({ kind: 'private' } & MessageEntry)
   /** The viewer's own command, as typed (shown to them only, as a reminder of what they ran). */
   | { kind: 'command'; key: string; at: number; typed: string };
+
+/** A message entry (either visibility). */
+export type AppEntry = Extract<Entry, { kind: 'message' | 'private' }>;
 
 /**
  * Everything one person sees, by conversation id, oldest first: channels, and their direct messages
@@ -45,6 +69,10 @@ export function directMessageId(userId: string): string {
 export interface SlackRecords {
   messages: readonly PostedMessage[];
   responseUrlPosts: readonly ResponseUrlPost[];
+  /** `chat.postEphemeral` messages: shown to their `user` only. */
+  ephemeralMessages?: readonly PostedEphemeral[];
+  /** Every Web API call: its length changing means `chat.update`, `chat.delete`, `views.publish`… */
+  calls?: readonly unknown[];
 }
 
 /** The sandbox's record of commands sent, and the per-person views over the Slack stand-in. */
@@ -53,6 +81,8 @@ export interface Conversations {
   commandSent(command: SentCommand): void;
   /** Records the app's answer to a command request. */
   ackReceived(responseUrlId: string, ack: NonNullable<SentCommand['ack']>): void;
+  /** Records a click on a message, just before it is sent to the app. */
+  clickSent(click: SentClick): void;
   /**
    * Notes the arrival time of channel messages the stand-in received since the last call (its
    * records carry none); returns whether anything changed since. Call it often: the page orders
@@ -74,8 +104,11 @@ export function dispatchFailedText(typed: string): string {
 /** Creates the record over the stand-in's arrays; `now` is injectable for tests. */
 export function createConversations(records: SlackRecords, now: () => number = Date.now): Conversations {
   const commands: SentCommand[] = [];
+  const clicks = new Map<string, SentClick>();
   const seenAt: number[] = [];
+  const ephemeralSeenAt: number[] = [];
   let seenPosts = 0;
+  let seenCalls = 0;
   let version = 0;
 
   const sync = (): boolean => {
@@ -84,8 +117,17 @@ export function createConversations(records: SlackRecords, now: () => number = D
       seenAt.push(now());
       version += 1;
     }
+    const ephemerals = records.ephemeralMessages ?? [];
+    while (ephemeralSeenAt.length < ephemerals.length) {
+      ephemeralSeenAt.push(now());
+      version += 1;
+    }
     if (seenPosts !== records.responseUrlPosts.length) {
       seenPosts = records.responseUrlPosts.length;
+      version += 1;
+    }
+    if (seenCalls !== (records.calls?.length ?? 0)) {
+      seenCalls = records.calls?.length ?? 0;
       version += 1;
     }
     return version !== before;
@@ -102,6 +144,10 @@ export function createConversations(records: SlackRecords, now: () => number = D
       command.ack = ack;
       version += 1;
     },
+    clickSent(click) {
+      clicks.set(click.responseUrlId, click);
+      version += 1;
+    },
     sync,
     get version() {
       sync();
@@ -110,17 +156,21 @@ export function createConversations(records: SlackRecords, now: () => number = D
     view(viewerId) {
       sync();
       const channels: ViewerState = {};
+      const byKey = new Map<string, AppEntry>();
       const inChannel = (channelId: string, entry: Entry): void => {
         channels[channelId] ??= [];
         channels[channelId].push(entry);
+        if (entry.kind !== 'command') byKey.set(entry.key, entry);
       };
+      const removed = new Set<Entry>();
 
       records.messages.forEach((message, index) => {
-        if (index >= seenAt.length) return;
+        if (index >= seenAt.length || message.deleted) return;
         const entry: Entry = {
           kind: 'message',
           key: `m${index}`,
           at: seenAt[index] ?? 0,
+          ts: message.ts,
           ...content(message),
         };
         if (!isPersonal(message.channel)) inChannel(message.channel, entry);
@@ -129,14 +179,23 @@ export function createConversations(records: SlackRecords, now: () => number = D
         }
       });
 
-      const postsByCommand = new Map<string, { post: ResponseUrlPost; index: number }[]>();
-      records.responseUrlPosts.forEach((post, index) => {
-        const list = postsByCommand.get(post.id) ?? [];
-        postsByCommand.set(post.id, list);
-        list.push({ post, index });
+      (records.ephemeralMessages ?? []).forEach((message, index) => {
+        if (index >= ephemeralSeenAt.length || message.user !== viewerId) return;
+        const channel = isPersonal(message.channel) ? directMessageId(viewerId) : message.channel;
+        inChannel(channel, {
+          kind: 'private',
+          key: `e${index}`,
+          at: ephemeralSeenAt[index] ?? 0,
+          ts: message.ts,
+          ...content(message),
+        });
       });
-      const removed = new Set<Entry>();
+
+      /** Per command: the private message its `replace_original` / `delete_original` acts on. */
+      const current = new Map<string, AppEntry | undefined>();
+      const commandsById = new Map<string, SentCommand>();
       for (const command of commands) {
+        commandsById.set(command.responseUrlId, command);
         const mine = command.userId === viewerId;
         // A command typed in someone's DM with the app is seen by them only.
         if (isPersonal(command.channelId) && !mine) continue;
@@ -148,52 +207,90 @@ export function createConversations(records: SlackRecords, now: () => number = D
             at: command.at,
             typed: command.typed,
           });
-        let current: Entry | undefined;
         const ack = command.ack;
         if (mine && ack && ack.status !== 200) {
-          current = {
+          // Slack shows this when the app errs or does not answer within 3 seconds.
+          const entry: AppEntry = {
             kind: 'private',
             key: `a${command.responseUrlId}`,
             at: command.at,
+            ts: entryTs(command.at, 0),
             text: dispatchFailedText(command.typed),
           };
-          inChannel(channel, current);
+          inChannel(channel, entry);
+          current.set(command.responseUrlId, entry);
         } else if (ack?.body && hasContent(ack.body)) {
           const everyone = ack.body.response_type === 'in_channel';
           if (everyone || mine) {
-            const entry: Entry = {
+            const entry: AppEntry = {
               kind: everyone ? 'message' : 'private',
               key: `a${command.responseUrlId}`,
               at: command.at,
+              ts: entryTs(command.at, 0),
               ...content(ack.body),
             };
             inChannel(channel, entry);
-            if (!everyone) current = entry;
-          }
-        }
-        for (const { post, index } of postsByCommand.get(command.responseUrlId) ?? []) {
-          // Slack refused the post (used up, expired, malformed): nobody sees it.
-          if (post.status !== 200) continue;
-          const body = post.body;
-          if (body.response_type === 'in_channel') {
-            inChannel(channel, { kind: 'message', key: `r${index}`, at: post.at, ...content(body) });
-            continue;
-          }
-          if (!mine) continue;
-          if (body.delete_original === true) {
-            if (current) removed.add(current);
-            current = undefined;
-          } else if (body.replace_original === true && current?.kind === 'private') {
-            // Replaced in place: the message keeps its position, as in Slack.
-            const { text, blocks } = content(body);
-            current.text = text;
-            current.blocks = blocks;
-          } else if (hasContent(body)) {
-            current = { kind: 'private', key: `r${index}`, at: post.at, ...content(body) };
-            inChannel(channel, current);
+            if (!everyone) current.set(command.responseUrlId, entry);
           }
         }
       }
+
+      // Every reply link's posts in the order Slack received them: a click's reply can act on a
+      // message that a command's reply link posted, and the other way round.
+      records.responseUrlPosts.forEach((post, index) => {
+        // Slack refused the post (used up, expired, malformed): nobody sees it.
+        if (post.status !== 200) return;
+        const body = post.body;
+        const command = commandsById.get(post.id);
+        const click = command ? undefined : clicks.get(post.id);
+        if (!command && !click) return;
+        const channel = (command ?? click)?.channelId ?? '';
+        const mine = (command ?? click)?.userId === viewerId;
+        if (command && isPersonal(channel) && !mine) return;
+        const shownIn = isPersonal(channel) ? directMessageId(viewerId) : channel;
+        const fresh = (kind: 'message' | 'private'): AppEntry => ({
+          kind,
+          key: `r${index}`,
+          at: post.at,
+          ts: entryTs(post.at, index),
+          ...content(body),
+        });
+
+        if (command) {
+          if (body.response_type === 'in_channel') {
+            inChannel(channel, fresh('message'));
+            return;
+          }
+          if (!mine) return;
+          const previous = current.get(post.id);
+          if (body.delete_original === true) {
+            if (previous) removed.add(previous);
+            current.set(post.id, undefined);
+          } else if (body.replace_original === true && previous?.kind === 'private') {
+            // Replaced in place: the message keeps its position, as in Slack.
+            replaceContent(previous, body);
+          } else if (hasContent(body)) {
+            const entry = fresh('private');
+            current.set(post.id, entry);
+            inChannel(channel, entry);
+          }
+          return;
+        }
+
+        // A click's reply link acts on the clicked message (Slack: "the source message").
+        const target = click ? byKey.get(click.targetKey) : undefined;
+        if (body.delete_original === true) {
+          if (target) removed.add(target);
+          // "Combined with a new payload, it deletes and then posts."
+          if (!hasContent(body)) return;
+        } else if (body.replace_original === true) {
+          if (target) replaceContent(target, body);
+          return;
+        }
+        if (!hasContent(body)) return;
+        if (body.response_type === 'in_channel') inChannel(shownIn, fresh('message'));
+        else if (mine) inChannel(shownIn, fresh('private'));
+      });
 
       for (const [id, entries] of Object.entries(channels)) {
         // Stable sort: entries with equal times keep the order they were added in.
@@ -202,6 +299,17 @@ export function createConversations(records: SlackRecords, now: () => number = D
       return channels;
     },
   };
+}
+
+/** A message timestamp in Slack's 'seconds.micros' form for a message the stand-in gave none. */
+function entryTs(at: number, index: number): string {
+  return `${Math.floor(at / 1000)}.${String(((at % 1000) * 1000 + (index % 1000)) % 1_000_000).padStart(6, '0')}`;
+}
+
+function replaceContent(entry: AppEntry, body: Record<string, unknown>): void {
+  const { text, blocks } = content(body);
+  entry.text = text;
+  entry.blocks = blocks;
 }
 
 /** Direct-message "channels": a user id (how the app addresses a DM) or a D… conversation id. */

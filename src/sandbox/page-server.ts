@@ -28,8 +28,22 @@ export interface PageApi {
   state(viewer: string | undefined): { viewer: string } & Record<string, unknown>;
   /** Sends a typed `/inbox …` as `viewer` in `channel`; resolves once the app has acked it. */
   command(input: { viewer: string; channel: string; text: string }): Promise<void>;
-  /** Reports a link-button click to the app, as Slack does. */
-  click(input: { viewer: string; channel: string; actionId: string; url: string }): Promise<void>;
+  /**
+   * A click on an element the page drew (a button, link button, or an overflow/select option), named
+   * by where it is: in a message of `channel` (by entry key) or on the viewer's Home tab. Sent to
+   * the app as Slack's signed `block_actions`; resolves once the app has acked it.
+   */
+  action(input: {
+    viewer: string;
+    surface: 'message' | 'home';
+    channel: string;
+    entryKey: string;
+    blockIndex: number;
+    element: number | 'accessory';
+    optionIndex?: number;
+  }): Promise<void>;
+  /** The viewer opened the app's Home tab: Slack's signed `app_home_opened` event to the app. */
+  homeOpened(viewer: string): Promise<void>;
   /** Forgets the viewer's Gmail connection, to replay the first-time flow. */
   disconnect(viewer: string): void;
 }
@@ -103,13 +117,24 @@ export async function startPageServer(
             text: field(body, 'text'),
           });
           return sendJson(res, 200, { ok: true });
-        case '/api/click':
-          await api.click({
+        case '/api/action': {
+          const surface = field(body, 'surface');
+          if (surface !== 'message' && surface !== 'home')
+            throw new PageRequestError(400, '"surface" must be "message" or "home"');
+          const element = body.element === 'accessory' ? 'accessory' : index(body, 'element');
+          await api.action({
             viewer: field(body, 'viewer'),
-            channel: field(body, 'channel'),
-            actionId: field(body, 'actionId'),
-            url: field(body, 'url'),
+            surface,
+            channel: surface === 'home' ? '' : field(body, 'channel'),
+            entryKey: surface === 'home' ? '' : field(body, 'entryKey'),
+            blockIndex: index(body, 'blockIndex'),
+            element,
+            ...(body.optionIndex !== undefined ? { optionIndex: index(body, 'optionIndex') } : {}),
           });
+          return sendJson(res, 200, { ok: true });
+        }
+        case '/api/home-opened':
+          await api.homeOpened(field(body, 'viewer'));
           return sendJson(res, 200, { ok: true });
         case '/api/disconnect':
           api.disconnect(field(body, 'viewer'));
@@ -188,6 +213,14 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
     // Answered below.
   }
   throw new PageRequestError(400, 'the body must be a JSON object');
+}
+
+/** A small whole number (a position in a list of blocks or elements). */
+function index(body: Record<string, unknown>, name: string): number {
+  const value = body[name];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1000)
+    throw new PageRequestError(400, `"${name}" must be a whole number from 0 to 1000`);
+  return value;
 }
 
 function field(body: Record<string, unknown>, name: string): string {

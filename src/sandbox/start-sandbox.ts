@@ -7,11 +7,19 @@ import { INBOX_COMMAND } from '../listeners/inbox-command';
 import { createLogger } from '../log';
 import { type ArcadeStandIn, type Flow, startArcadeStandIn } from '../stand-ins/arcade-stand-in';
 import { type GmailStandIn, startGmailStandIn } from '../stand-ins/gmail-stand-in';
-import { blockActionsPayload, postInteraction, postSlashCommand } from '../stand-ins/slack-requests';
-import { type SlackStandIn, startSlackStandIn } from '../stand-ins/slack-stand-in';
+import { postEvent, postInteraction, postSlashCommand } from '../stand-ins/slack-requests';
+import { appHomeOpenedEvent, type SlackStandIn, startSlackStandIn } from '../stand-ins/slack-stand-in';
 import { loadAssets } from './assets';
 import { consentPageHtml } from './consent-page';
 import { type Conversations, createConversations, directMessageId } from './conversations';
+import {
+  actionOf,
+  type Clicker,
+  type ElementPath,
+  findElement,
+  homeActionBody,
+  messageActionBody,
+} from './interactions';
 import { type PageApi, PageRequestError, type PageServer, startPageServer } from './page-server';
 import {
   channelById,
@@ -69,10 +77,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const now = options.now ?? Date.now;
   const delayMs = options.delayMs ?? 0;
   const signingSecret = randomBytes(24).toString('hex');
-  const gmailStatus: GmailStatus = {
-    connected: new Set(SANDBOX_PEOPLE.filter((p) => p.connected).map((p) => p.id)),
-    changes: 0,
-  };
   let pageUrl = '/';
   const personOfFlow = (flow: Flow | undefined): SandboxPerson | undefined =>
     SANDBOX_PEOPLE.find((person) => arcadeUserId(person) === flow?.userId);
@@ -89,8 +93,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       consentGrant: (flow) => {
         const person = personOfFlow(flow);
         if (!person) return { token: `ya29.sandbox-unknown-${randomBytes(8).toString('hex')}` };
-        gmailStatus.connected.add(person.id);
-        gmailStatus.changes += 1;
         return { token: person.token, email: person.email };
       },
       consentPage: (state, flow) => {
@@ -145,7 +147,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       slack,
       arcade,
       conversations,
-      gmailStatus,
       eventsUrl,
       signingSecret,
       now,
@@ -196,26 +197,23 @@ function handle(person: SandboxPerson): string {
   return (person.name.split(' ')[0] ?? person.id).toLowerCase();
 }
 
-/** Who has Gmail connected (as far as the sandbox has seen), and a count of changes for polling. */
-interface GmailStatus {
-  connected: Set<string>;
-  changes: number;
-}
-
 interface ApiDeps {
   slack: SlackStandIn;
   arcade: ArcadeStandIn;
   conversations: Conversations;
-  gmailStatus: GmailStatus;
   eventsUrl: string;
   signingSecret: string;
   now: () => number;
   delayMs: number;
 }
 
+/** The Slack stand-in's app id (sent in Socket Mode's hello and in every payload). */
+const APP_ID = 'A0STANDIN';
+const TEAM_DOMAIN = 'sandbox-co';
+
 /** What the page's API does, as Slack would: signed requests to the app, Slack's view of the replies. */
 function pageApi(deps: ApiDeps): PageApi {
-  const { slack, arcade, conversations, gmailStatus } = deps;
+  const { slack, arcade, conversations } = deps;
   const person = (viewer: string): SandboxPerson => {
     const found = personById(viewer);
     if (!found) throw new PageRequestError(400, `no sample person ${JSON.stringify(viewer)}`);
@@ -227,11 +225,40 @@ function pageApi(deps: ApiDeps): PageApi {
     if (!channel) throw new PageRequestError(400, `no channel ${JSON.stringify(channelId)}`);
     return channel;
   };
+  const connected = (p: SandboxPerson) => arcade.hasGrant(arcadeUserId(p));
+  const clicker = (who: SandboxPerson): Clicker => ({
+    userId: who.id,
+    userName: handle(who),
+    teamId: SANDBOX_TEAM_ID,
+    teamDomain: TEAM_DOMAIN,
+    appId: APP_ID,
+  });
+  /** Slack shows a warning on the element when the app does not ack within 3 s; the page says so. */
+  const sendInteraction = async (body: Record<string, unknown>): Promise<void> => {
+    let status: number;
+    try {
+      status = (await postInteraction(deps.eventsUrl, deps.signingSecret, body)).status;
+    } catch {
+      throw new PageRequestError(502, 'the app did not answer the click (is it still running?)');
+    }
+    if (status !== 200) throw new PageRequestError(502, `the app answered the click with HTTP ${status}`);
+  };
+  // Who is connected is read from the Arcade stand-in, which the app changes on its own (Disconnect).
+  let connectedKey = '';
+  let connectedChanges = 0;
 
   return {
-    version: () => conversations.version + gmailStatus.changes,
+    version() {
+      const key = SANDBOX_PEOPLE.map((p) => (connected(p) ? '1' : '0')).join('');
+      if (key !== connectedKey) {
+        connectedKey = key;
+        connectedChanges += 1;
+      }
+      return conversations.version + connectedChanges;
+    },
     state(viewer) {
       const who = personById(viewer ?? '') ?? (SANDBOX_PEOPLE[0] as SandboxPerson);
+      const home = slack.homeView(who.id);
       return {
         viewer: who.id,
         delayMs: deps.delayMs,
@@ -241,7 +268,7 @@ function pageApi(deps: ApiDeps): PageApi {
           name: p.name,
           email: p.email,
           about: p.about,
-          connected: gmailStatus.connected.has(p.id),
+          connected: connected(p),
         })),
         channels: SANDBOX_CHANNELS.map(({ id, name, topic, isPrivate, botIsMember }) => ({
           id,
@@ -252,6 +279,8 @@ function pageApi(deps: ApiDeps): PageApi {
         })),
         directMessageId: directMessageId(who.id),
         entries: conversations.view(who.id),
+        // The Home tab as the app last published it for this person (views.publish), if ever.
+        home: home ? { blocks: home.view.blocks, publishedAt: home.at } : null,
       };
     },
     async command({ viewer, channel, text }) {
@@ -274,7 +303,7 @@ function pageApi(deps: ApiDeps): PageApi {
       try {
         const ack = await postSlashCommand(deps.eventsUrl, deps.signingSecret, {
           team_id: SANDBOX_TEAM_ID,
-          team_domain: 'sandbox-co',
+          team_domain: TEAM_DOMAIN,
           channel_id: where.id,
           channel_name: where.name,
           user_id: who.id,
@@ -290,20 +319,75 @@ function pageApi(deps: ApiDeps): PageApi {
         conversations.ackReceived(responseUrlId, { status: 0 });
       }
     },
-    async click({ viewer, channel, actionId, url }) {
-      const who = person(viewer);
-      const where = conversation(who.id, channel);
-      await postInteraction(
-        deps.eventsUrl,
-        deps.signingSecret,
-        blockActionsPayload({ userId: who.id, teamId: SANDBOX_TEAM_ID, channelId: where.id, actionId, url }),
+    async action(input) {
+      const who = person(input.viewer);
+      const path: ElementPath = {
+        blockIndex: input.blockIndex,
+        element: input.element,
+        ...(input.optionIndex !== undefined ? { optionIndex: input.optionIndex } : {}),
+      };
+      const bot = { userId: slack.botUserId, botId: slack.botId };
+      if (input.surface === 'home') {
+        const home = slack.homeView(who.id);
+        const found = home ? findElement(home.view.blocks, path) : undefined;
+        if (!home || !found) throw new PageRequestError(409, 'that Home tab has changed: look again');
+        const viewId = `V${slack.homeViews.indexOf(home) + 1}`;
+        return sendInteraction(
+          homeActionBody({
+            clicker: clicker(who),
+            viewId,
+            view: home.view,
+            bot,
+            action: actionOf(found, path, deps.now()),
+          }),
+        );
+      }
+      const where = conversation(who.id, input.channel);
+      const entry = conversations
+        .view(who.id)
+        [where.id]?.find((candidate) => candidate.key === input.entryKey);
+      if (!entry || entry.kind === 'command')
+        throw new PageRequestError(409, 'that message has changed or gone');
+      const found = findElement(entry.blocks, path);
+      if (!found) throw new PageRequestError(409, 'that message has changed: look again');
+      const responseUrl = slack.newResponseUrl();
+      conversations.clickSent({
+        responseUrlId: responseUrl.slice(responseUrl.lastIndexOf('/') + 1),
+        userId: who.id,
+        channelId: where.id,
+        targetKey: entry.key,
+        at: deps.now(),
+      });
+      return sendInteraction(
+        messageActionBody({
+          clicker: clicker(who),
+          channel: where,
+          message: {
+            ts: entry.ts,
+            ...(entry.text !== undefined ? { text: entry.text } : {}),
+            ...(entry.blocks ? { blocks: entry.blocks } : {}),
+            ephemeral: entry.kind === 'private',
+          },
+          bot,
+          responseUrl,
+          action: actionOf(found, path, deps.now()),
+        }),
       );
     },
-    disconnect(viewer) {
+    async homeOpened(viewer) {
       const who = person(viewer);
-      arcade.revoke(arcadeUserId(who));
-      gmailStatus.connected.delete(who.id);
-      gmailStatus.changes += 1;
+      try {
+        await postEvent(
+          deps.eventsUrl,
+          deps.signingSecret,
+          appHomeOpenedEvent({ userId: who.id, teamId: SANDBOX_TEAM_ID, tab: 'home' }),
+        );
+      } catch {
+        throw new PageRequestError(502, 'the app did not answer (is it still running?)');
+      }
+    },
+    disconnect(viewer) {
+      arcade.revoke(arcadeUserId(person(viewer)));
     },
   };
 }

@@ -65,6 +65,8 @@ export interface ArcadeStandIn {
   grant(userId: string, grant: GrantInput): void;
   /** Removes the user's grants, as if the connection was deleted. */
   revoke(userId: string): void;
+  /** Whether the user holds a grant now (through any route: `grant()`, a consent, or not yet revoked). */
+  hasGrant(userId: string): boolean;
   /** The person consented: the flow completes, a grant is stored, waiting status polls answer. */
   completeFlow(userIdOrFlowId: string, grant: { token: string; email?: string }): void;
   /** The flow fails (e.g. consent denied); waiting status polls answer. */
@@ -192,6 +194,7 @@ export async function startArcadeStandIn(options: ArcadeStandInOptions = {}): Pr
     revoke(userId) {
       for (const [key, stored] of grants) if (stored.userId === userId) grants.delete(key);
     },
+    hasGrant: (userId) => [...grants.values()].some((stored) => stored.userId === userId),
     completeFlow(userIdOrFlowId, grant) {
       const flow = findFlow(userIdOrFlowId);
       const authorization = authorizations.get(flow.id);

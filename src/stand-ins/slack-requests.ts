@@ -110,6 +110,19 @@ export function postInteraction(
   return postSigned(eventsUrl, signingSecret, `payload=${encodeURIComponent(JSON.stringify(payload))}`, opts);
 }
 
+/** Sends a signed Events API body (`event_callback`, …) the way Slack does: JSON, signed like the rest. */
+export function postEvent(
+  eventsUrl: string,
+  signingSecret: string,
+  body: Record<string, unknown>,
+  opts: SignedRequestOptions = {},
+): Promise<AppResponse> {
+  return postSigned(eventsUrl, signingSecret, JSON.stringify(body), {
+    contentType: 'application/json',
+    ...opts,
+  });
+}
+
 /** A realistic `block_actions` payload for a click on a button in an ephemeral message (a link button, with `url`). */
 export function blockActionsPayload(opts: {
   userId?: string;

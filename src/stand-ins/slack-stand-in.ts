@@ -34,6 +34,8 @@ export interface PostedMessage {
   // biome-ignore lint/suspicious/noExplicitAny: Block Kit JSON as the app sent it
   blocks?: any[];
   via: 'chat.postMessage' | 'chat.update';
+  /** Set by `chat.delete`: the message stays in the list (so indexes stay put) but is gone from Slack. */
+  deleted?: true;
 }
 
 /** An ephemeral message posted with `chat.postEphemeral`: visible to `user` only. */
@@ -307,6 +309,7 @@ class StandIn implements SlackStandIn {
       }),
     'chat.postMessage': (p) => this.postMessage(p),
     'chat.update': (p) => this.update(p),
+    'chat.delete': (p) => this.deleteMessage(p),
     'chat.postEphemeral': (p) => this.postEphemeral(p),
     'users.info': (p) => this.userInfo(p),
     'conversations.open': (p) => {
@@ -627,11 +630,23 @@ class StandIn implements SlackStandIn {
     const ts = str(p.ts);
     const problem = this.channelProblem(channel, false) ?? contentProblem(p, true);
     if (problem) return fail(problem);
-    const message = this.messages.find((m) => m.channel === channel && m.ts === ts);
+    const message = this.messages.find((m) => m.channel === channel && m.ts === ts && !m.deleted);
     if (!message || !ts) return fail('message_not_found');
     // Slack keeps the previous blocks when `blocks` is omitted; an empty array removes them.
     Object.assign(message, messageContent(p), { via: 'chat.update' });
     return ok({ channel, ts, text: message.text ?? '', message: this.messageJson(ts, message) });
+  }
+
+  /** `chat.delete`: answers `{ok, channel, ts}` as Slack does. */
+  private deleteMessage(p: Params): Answer {
+    const channel = str(p.channel);
+    const ts = str(p.ts);
+    const problem = this.channelProblem(channel, false);
+    if (problem) return fail(problem);
+    const message = this.messages.find((m) => m.channel === channel && m.ts === ts && !m.deleted);
+    if (!message || !ts) return fail('message_not_found');
+    message.deleted = true;
+    return ok({ channel, ts });
   }
 
   private postEphemeral(p: Params): Answer {

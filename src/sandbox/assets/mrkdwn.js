@@ -15,23 +15,64 @@
   const EMPHASIS = { '*': 'bold', _: 'italic', '~': 'strike' };
   const WORD = /[\p{L}\p{N}]/u;
   const SPACE = /\s/;
-  /** The shortcodes the app uses, plus a few common ones; others stay as typed. */
+  /**
+   * The shortcodes the app uses, and Slack's common ones; others stay as typed. Each is drawn with
+   * its name as a label, and as its `:name:` text where the machine has no emoji font (see page.js),
+   * so that no meaning rests on a glyph that may be an empty box.
+   */
   const EMOJI = {
     inbox_tray: '\u{1F4E5}',
+    outbox_tray: '\u{1F4E4}',
     large_blue_circle: '\u{1F535}',
+    blue_circle: '\u{1F535}',
+    red_circle: '\u{1F534}',
+    white_circle: '\u26AA',
+    black_circle: '\u26AB',
+    large_green_circle: '\u{1F7E2}',
+    large_yellow_circle: '\u{1F7E1}',
     lock: '\u{1F512}',
+    unlock: '\u{1F513}',
+    key: '\u{1F511}',
     warning: '\u26A0\uFE0F',
     white_check_mark: '\u2705',
+    heavy_check_mark: '\u2714\uFE0F',
+    ballot_box_with_check: '\u2611\uFE0F',
     x: '\u274C',
+    heavy_minus_sign: '\u2796',
+    heavy_plus_sign: '\u2795',
     hourglass: '\u231B',
+    hourglass_flowing_sand: '\u23F3',
+    alarm_clock: '\u23F0',
+    clock9: '\u{1F558}',
+    calendar: '\u{1F4C6}',
+    date: '\u{1F4C5}',
+    spiral_calendar_pad: '\u{1F5D3}\uFE0F',
     arrows_counterclockwise: '\u{1F504}',
+    repeat: '\u{1F501}',
     cloud: '\u2601\uFE0F',
     mag: '\u{1F50D}',
     sparkles: '\u2728',
+    robot_face: '\u{1F916}',
+    memo: '\u{1F4DD}',
+    pushpin: '\u{1F4CC}',
+    paperclip: '\u{1F4CE}',
+    star: '\u2B50',
+    star2: '\u{1F31F}',
+    bell: '\u{1F514}',
+    no_bell: '\u{1F515}',
     no_entry: '\u26D4',
+    no_entry_sign: '\u{1F6AB}',
+    information_source: '\u2139\uFE0F',
+    bulb: '\u{1F4A1}',
+    fire: '\u{1F525}',
+    zap: '\u26A1',
     wave: '\u{1F44B}',
     tada: '\u{1F389}',
     eyes: '\u{1F440}',
+    thumbsup: '\u{1F44D}',
+    '+1': '\u{1F44D}',
+    thumbsdown: '\u{1F44E}',
+    '-1': '\u{1F44E}',
     envelope: '\u2709\uFE0F',
     star: '\u2B50',
     exclamation: '\u2757',
@@ -41,6 +82,25 @@
     label: '\u{1F3F7}\uFE0F',
     newspaper: '\u{1F4F0}',
     robot_face: '\u{1F916}',
+    email: '\u{1F4E7}',
+    incoming_envelope: '\u{1F4E8}',
+    mailbox: '\u{1F4EB}',
+    mailbox_with_mail: '\u{1F4EC}',
+    mailbox_with_no_mail: '\u{1F4ED}',
+    package: '\u{1F4E6}',
+    bust_in_silhouette: '\u{1F464}',
+    link: '\u{1F517}',
+    gear: '\u2699\uFE0F',
+    shield: '\u{1F6E1}\uFE0F',
+    rocket: '\u{1F680}',
+    point_right: '\u{1F449}',
+    arrow_right: '\u27A1\uFE0F',
+    small_blue_diamond: '\u{1F539}',
+    small_orange_diamond: '\u{1F538}',
+    bookmark: '\u{1F516}',
+    chart_with_upwards_trend: '\u{1F4C8}',
+    stopwatch: '\u23F1\uFE0F',
+    zzz: '\u{1F4A4}',
   };
   const SAFE_URL = /^(https?:|mailto:)/i;
 
@@ -303,8 +363,12 @@
       case 'pre':
         return element(doc, 'pre', '', token.text);
       case 'emoji': {
+        const label = `:${token.name}:`;
+        if (context.emojiAsText) return element(doc, 'span', 'emoji emoji-text', label);
         const el = element(doc, 'span', 'emoji', token.text);
-        el.title = `:${token.name}:`;
+        el.title = label;
+        el.setAttribute?.('role', 'img');
+        el.setAttribute?.('aria-label', label);
         return el;
       }
       case 'link':

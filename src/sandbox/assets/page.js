@@ -1,11 +1,15 @@
 /**
- * The sandbox page: a Slack-shaped channel view over GET /api/state (polled; a version number keeps
- * unchanged polls tiny), a composer that sends `/inbox …` through POST /api/command as the chosen
- * person, and link-button clicks reported through POST /api/click, as Slack reports them to the app.
+ * The sandbox page: a Slack-shaped client over GET /api/state (polled; a version number keeps
+ * unchanged polls tiny). The composer sends `/inbox …` through POST /api/command as the chosen
+ * person; every interactive element the app sent (buttons, with Slack's confirm dialog, link
+ * buttons, overflow menus, selects) is reported through POST /api/action, which the sandbox turns
+ * into Slack's signed `block_actions`; opening the app's Home tab posts /api/home-opened (Slack's
+ * `app_home_opened`), and the tab shows what the app last published with `views.publish`.
  * Everything is drawn with DOM nodes and textContent (see mrkdwn.js and block-kit.js).
  */
 (() => {
   const POLL_MS = 400;
+  const NARROW = globalThis.matchMedia?.('(max-width: 760px)');
   const $ = (id) => document.getElementById(id);
   const ui = {
     viewer: $('viewer'),
@@ -16,20 +20,57 @@
     dms: $('dms'),
     name: $('conversation-name'),
     topic: $('conversation-topic'),
+    tabs: $('tabs'),
+    home: $('home'),
     messages: $('messages'),
+    composerArea: $('composer-area'),
     composer: $('composer'),
     input: $('message'),
     hint: $('hint'),
+    sidebar: $('sidebar'),
+    scrim: $('scrim'),
+    toggle: $('sidebar-toggle'),
+    close: $('sidebar-close'),
+    dialog: $('confirm'),
   };
   const state = {
     viewer: localStorage.getItem('sandbox.viewer') ?? '',
     conversation: localStorage.getItem('sandbox.conversation') ?? '',
+    /** On the app's conversation: 'home' or 'messages', as Slack's tabs. */
+    tab: localStorage.getItem('sandbox.tab') === 'home' ? 'home' : 'messages',
     version: -1,
     data: undefined,
-    /** Entries already seen per conversation, for the sidebar's "new activity" dot. */
+    /** Entries already seen per conversation, for the sidebar's "new" marker. */
     seen: new Map(),
     timer: undefined,
   };
+
+  /**
+   * Whether this machine draws emoji: without an emoji font every emoji is an empty box, so they
+   * are then shown by name (`:lock:`). Measured once by drawing one into a canvas.
+   */
+  const emojiAsText = (() => {
+    try {
+      const canvas = document.createElement('canvas');
+      canvas.width = 32;
+      canvas.height = 32;
+      const g = canvas.getContext('2d', { willReadFrequently: true });
+      if (!g) return false;
+      g.textBaseline = 'top';
+      g.font = '24px sans-serif';
+      g.fillText('\u{1F535}', 0, 0);
+      const pixels = g.getImageData(0, 0, 32, 32).data;
+      // A colour emoji paints coloured pixels; a missing glyph paints a grey/black box or nothing.
+      for (let i = 0; i < pixels.length; i += 4) {
+        const [r, gr, b, a] = [pixels[i], pixels[i + 1], pixels[i + 2], pixels[i + 3]];
+        if (a > 0 && (Math.abs(r - gr) > 40 || Math.abs(gr - b) > 40 || Math.abs(r - b) > 40)) return false;
+      }
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  document.body.classList.toggle('no-emoji-font', emojiAsText);
 
   function element(tag, className, text) {
     const el = document.createElement(tag);
@@ -50,9 +91,9 @@
       ...data.channels.map((channel) => ({ ...channel, kind: 'channel' })),
       {
         id: data.directMessageId,
-        name: `${data.bot.name} (app)`,
-        topic: `Your direct messages with the ${data.bot.name} app${viewer ? `, as ${viewer.name}` : ''}`,
-        kind: 'dm',
+        name: data.bot.name,
+        topic: `The ${data.bot.name} app: its Home tab, and your direct messages with it${viewer ? `, as ${viewer.name}` : ''}`,
+        kind: 'app',
       },
     ];
   }
@@ -62,34 +103,66 @@
     return all.find((conversation) => conversation.id === state.conversation) ?? all[0];
   }
 
-  function renderContext() {
+  function onHomeTab() {
+    return currentConversation()?.kind === 'app' && state.tab === 'home';
+  }
+
+  /** Slack's confirm dialog for a button's `confirm` object; resolves true on confirm. */
+  function confirmDialog(spec) {
+    const dialog = ui.dialog;
+    const mrkdwn = globalThis.SlackMrkdwn;
+    const textOf = (object) =>
+      object?.type === 'mrkdwn'
+        ? mrkdwn.render(mrkdwn.parse(object.text ?? ''), renderContext(), document)
+        : mrkdwn.render(mrkdwn.parsePlain(object?.text ?? ''), renderContext(), document);
+    $('confirm-title').replaceChildren(textOf(spec.title ?? { text: 'Are you sure?' }));
+    $('confirm-text').replaceChildren(textOf(spec.text));
+    const ok = $('confirm-ok');
+    ok.replaceChildren(textOf(spec.confirm ?? { text: 'Yes' }));
+    ok.className = `sk-button ${spec.style === 'danger' ? 'danger' : 'primary'}`;
+    $('confirm-deny').replaceChildren(textOf(spec.deny ?? { text: 'Cancel' }));
+    return new Promise((resolve) => {
+      dialog.returnValue = '';
+      dialog.addEventListener('close', () => resolve(dialog.returnValue === 'confirm'), { once: true });
+      dialog.showModal();
+      $('confirm-deny').focus();
+    });
+  }
+
+  function renderContext(extra = {}) {
     const data = state.data;
     const names = new Map([[data.bot.id, data.bot.name], ...data.people.map((p) => [p.id, p.name])]);
     return {
+      emojiAsText,
       userName: (id) => names.get(id),
       channelName: (id) => data.channels.find((channel) => channel.id === id)?.name,
-      onButton: (spec) => {
-        post('/api/click', {
-          viewer: data.viewer,
-          channel: currentConversation()?.id,
-          actionId: spec.action_id ?? '',
-          url: spec.url ?? '',
-        }).catch(() => {});
-      },
+      confirm: confirmDialog,
+      ...extra,
     };
+  }
+
+  async function sendAction(body) {
+    try {
+      await post('/api/action', { viewer: state.data.viewer, ...body });
+    } catch (error) {
+      hint(`That click did not go through: ${error.message}`);
+    }
+    poll();
   }
 
   function timeText(at) {
     return new Date(at).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
   }
 
-  function entryElement(entry, context) {
+  function entryElement(entry, conversationId) {
     const el = element('div', `entry ${entry.kind}`);
     el.dataset.kind = entry.kind;
     el.dataset.key = entry.key;
     const fromApp = entry.kind !== 'command';
     const author = fromApp ? state.data.bot.name : (person(state.data.viewer)?.name ?? 'You');
-    el.appendChild(element('div', `avatar${fromApp ? ' app' : ''}`, fromApp ? '\u{1F4E5}' : [...author][0]));
+    const avatar = element('div', `avatar${fromApp ? ' app' : ''}`, fromApp ? 'in' : [...author][0]);
+    avatar.setAttribute('aria-hidden', 'true');
+    el.appendChild(avatar);
     const body = element('div', 'entry-body');
     const head = element('div', 'entry-head');
     head.appendChild(element('span', 'author', author));
@@ -99,6 +172,11 @@
     if (entry.kind === 'command') {
       body.appendChild(element('code', 'typed', entry.typed));
     } else {
+      const context = renderContext({
+        focusPrefix: `${conversationId}:${entry.key}`,
+        onAction: (path) =>
+          sendAction({ surface: 'message', channel: conversationId, entryKey: entry.key, ...path }),
+      });
       body.appendChild(globalThis.SlackBlockKit.renderMessage(entry, context));
     }
     if (entry.kind !== 'message') body.appendChild(element('div', 'only-you', 'Only visible to you'));
@@ -127,9 +205,9 @@
     const item = (conversation) => {
       const li = element('li');
       const label =
-        conversation.kind === 'dm'
+        conversation.kind === 'app'
           ? conversation.name
-          : `${conversation.isPrivate ? '\u{1F512} ' : '#'}${conversation.name}`;
+          : `${conversation.isPrivate ? '\u{1F512}\uFE0E ' : '# '}${conversation.name}`;
       const button = element('button', 'conversation-link', label);
       button.type = 'button';
       button.dataset.conversation = conversation.id;
@@ -138,45 +216,91 @@
         button.classList.add('active');
         button.setAttribute('aria-current', 'true');
       } else if (count > (state.seen.get(conversation.id) ?? 0)) {
+        // Bold, and said in words: never a colour or a dot alone.
         button.classList.add('unread');
+        button.appendChild(element('span', 'new-badge', 'new'));
       }
       button.addEventListener('click', () => {
         state.conversation = conversation.id;
         localStorage.setItem('sandbox.conversation', conversation.id);
+        setSidebar(false);
         render();
-        ui.input.focus();
+        if (onHomeTab()) homeOpened();
+        else ui.input.focus();
       });
       li.appendChild(button);
       return li;
     };
     const all = conversations();
     ui.channels.replaceChildren(...all.filter((c) => c.kind === 'channel').map(item));
-    ui.dms.replaceChildren(...all.filter((c) => c.kind === 'dm').map(item));
+    ui.dms.replaceChildren(...all.filter((c) => c.kind === 'app').map(item));
+  }
+
+  function renderHome() {
+    const home = state.data.home;
+    if (!home) {
+      ui.home.replaceChildren(element('p', 'empty', 'Opening the Home tab… (the app publishes it)'));
+      return;
+    }
+    const context = renderContext({
+      focusPrefix: 'home',
+      onAction: (path) => sendAction({ surface: 'home', ...path }),
+    });
+    const view = globalThis.SlackBlockKit.renderBlocks(home.blocks, context);
+    view.classList.add('home-view');
+    ui.home.replaceChildren(view);
+  }
+
+  /** Re-drawing replaces the nodes: keep the keyboard where it was. */
+  function focusedKey() {
+    return document.activeElement?.dataset?.focusKey;
+  }
+
+  function restoreFocus(key) {
+    if (!key) return;
+    const again = [...document.querySelectorAll('[data-focus-key]')].find(
+      (el) => el.dataset.focusKey === key,
+    );
+    again?.focus();
   }
 
   function render() {
     if (!state.data) return;
+    const focused = focusedKey();
     const current = currentConversation();
     state.conversation = current.id;
     renderSidebar(current);
-    ui.name.textContent =
-      current.kind === 'dm' ? current.name : `${current.isPrivate ? '\u{1F512} ' : '#'}${current.name}`;
+    const title =
+      current.kind === 'app'
+        ? current.name
+        : `${current.isPrivate ? '\u{1F512}\uFE0E ' : '#'}${current.name}`;
+    ui.name.textContent = title;
     ui.topic.textContent = current.topic ?? '';
-    ui.input.placeholder = `Message ${current.kind === 'dm' ? current.name : `#${current.name}`}: try /inbox 5`;
+    ui.input.placeholder = `Message ${current.kind === 'app' ? current.name : `#${current.name}`}: try /inbox 5`;
+
+    const isApp = current.kind === 'app';
+    const home = isApp && state.tab === 'home';
+    ui.tabs.hidden = !isApp;
+    $('tab-home').setAttribute('aria-selected', String(home));
+    $('tab-messages').setAttribute('aria-selected', String(isApp && !home));
+    ui.home.hidden = !home;
+    ui.messages.hidden = home;
+    ui.composerArea.hidden = home;
+    if (home) renderHome();
 
     const entries = state.data.entries[current.id] ?? [];
     const box = ui.messages;
     const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 60;
     const grew = entries.length > (state.seen.get(current.id) ?? 0);
-    state.seen.set(current.id, entries.length);
-    box.setAttribute('aria-label', `Messages in ${ui.name.textContent}`);
-    const context = renderContext();
+    if (!home) state.seen.set(current.id, entries.length);
+    box.setAttribute('aria-label', `Messages in ${title}`);
     if (entries.length === 0) {
       box.replaceChildren(element('p', 'empty', 'No messages yet. Type /inbox below to try the app.'));
     } else {
-      box.replaceChildren(...entries.map((entry) => entryElement(entry, context)));
+      box.replaceChildren(...entries.map((entry) => entryElement(entry, current.id)));
     }
-    if (nearBottom || grew) box.scrollTop = box.scrollHeight;
+    if (!home && (nearBottom || grew)) box.scrollTop = box.scrollHeight;
+    restoreFocus(focused);
   }
 
   async function post(path, body) {
@@ -190,9 +314,20 @@
     return answer;
   }
 
+  async function homeOpened() {
+    if (!state.data) return;
+    try {
+      await post('/api/home-opened', { viewer: state.data.viewer });
+    } catch (error) {
+      hint(`Could not open the Home tab: ${error.message}`);
+    }
+    poll();
+  }
+
   /** One poll at a time: a poll asked for meanwhile runs as soon as the current one ends. */
   let polling = false;
   let pollAgain = false;
+  let firstState = true;
 
   async function poll() {
     if (polling) {
@@ -217,6 +352,10 @@
         state.version = body.version;
         state.viewer = body.viewer;
         render();
+        if (firstState) {
+          firstState = false;
+          if (onHomeTab()) homeOpened();
+        }
       }
     } catch {
       document.body.classList.add('offline');
@@ -233,6 +372,37 @@
 
   function hint(text) {
     ui.hint.textContent = text;
+  }
+
+  function setSidebar(open) {
+    document.body.classList.toggle('sidebar-open', open);
+    ui.scrim.hidden = !open;
+    ui.toggle.setAttribute('aria-expanded', String(open));
+    if (open) ui.viewer.focus();
+  }
+
+  ui.toggle.addEventListener('click', () => setSidebar(!document.body.classList.contains('sidebar-open')));
+  ui.close.addEventListener('click', () => {
+    setSidebar(false);
+    ui.toggle.focus();
+  });
+  ui.scrim.addEventListener('click', () => setSidebar(false));
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && document.body.classList.contains('sidebar-open')) {
+      setSidebar(false);
+      ui.toggle.focus();
+    }
+  });
+  NARROW?.addEventListener?.('change', () => setSidebar(false));
+
+  for (const tab of ui.tabs.querySelectorAll('[data-tab]')) {
+    tab.addEventListener('click', () => {
+      state.tab = tab.dataset.tab;
+      localStorage.setItem('sandbox.tab', state.tab);
+      render();
+      if (state.tab === 'home') homeOpened();
+      else ui.input.focus();
+    });
   }
 
   ui.composer.addEventListener('submit', async (event) => {
@@ -273,18 +443,21 @@
     state.version = -1;
     localStorage.setItem('sandbox.viewer', state.viewer);
     hint('');
+    firstState = true;
     poll();
   });
 
   ui.disconnect.addEventListener('click', async () => {
     try {
       await post('/api/disconnect', { viewer: state.data?.viewer });
-      hint('Disconnected: the next /inbox asks to connect Gmail again.');
+      hint('Forgotten: the next /inbox asks to connect Gmail again.');
     } catch (error) {
       hint(`Could not disconnect: ${error.message}`);
     }
     poll();
   });
 
+  // Focus starts where a newcomer types, not on the page body.
+  ui.input.focus();
   poll();
 })();

@@ -22,6 +22,8 @@ interface PageState {
   directMessageId: string;
   people: { id: string; connected: boolean }[];
   entries: Record<string, Entry[]>;
+  // biome-ignore lint/suspicious/noExplicitAny: Block Kit JSON as the app published it
+  home: { blocks: any[] } | null;
 }
 
 describe('the sandbox over HTTP', () => {
@@ -55,7 +57,33 @@ describe('the sandbox over HTTP', () => {
       expect(response.status).toBe(200);
     });
 
+  /** Where the button with `actionId` is in an entry's blocks, as the page names it. */
+  function buttonPath(
+    blocks: unknown,
+    actionId: string,
+  ): { blockIndex: number; element: number | 'accessory' } {
+    // biome-ignore lint/suspicious/noExplicitAny: Block Kit JSON as the app sent it
+    const list = (blocks ?? []) as any[];
+    for (const [blockIndex, block] of list.entries()) {
+      if (block.accessory?.action_id === actionId) return { blockIndex, element: 'accessory' };
+      // biome-ignore lint/suspicious/noExplicitAny: Block Kit JSON as the app sent it
+      const element = (block.elements ?? []).findIndex((e: any) => e.action_id === actionId);
+      if (element >= 0) return { blockIndex, element };
+    }
+    throw new Error(`no ${actionId} button in ${JSON.stringify(blocks)}`);
+  }
+
+  const click = (viewer: string, entry: Entry, actionId: string, channel = GENERAL) =>
+    post('action', {
+      viewer,
+      surface: 'message',
+      channel,
+      entryKey: entry.key,
+      ...buttonPath(entry.kind === 'command' ? [] : entry.blocks, actionId),
+    });
+
   const entriesOf = async (viewer: string, channel = GENERAL) => (await state(viewer)).entries[channel] ?? [];
+  const textOf = (entry: Entry) => (entry.kind === 'command' ? entry.typed : (entry.text ?? ''));
   const texts = (entries: Entry[]) =>
     entries.map((entry) => (entry.kind === 'command' ? entry.typed : entry.text));
 
@@ -120,18 +148,17 @@ describe('the sandbox over HTTP', () => {
     expect(await entriesOf(GRACE)).toEqual([]);
 
     // The page reports the click to the app, as Slack does; the app acks it.
-    expect(
-      (await post('click', { viewer: ADA, channel: GENERAL, actionId: 'connect_gmail', url })).status,
-    ).toBe(200);
+    expect((await click(ADA, prompt, 'connect_gmail')).status).toBe(200);
     expect(await (await fetch(url)).text()).toContain('Ada Lovelace');
     expect(await (await fetch(`${url}?decision=allow`)).text()).toContain('Gmail connected');
 
+    // The "Fetching your inbox…" note says it is done once the summary is in.
     await waitFor(async () =>
-      texts(await entriesOf(ADA)).some((text) => /2 newest Gmail messages/.test(text ?? '')),
+      texts(await entriesOf(ADA)).some((text) => /Your summary is posted below/.test(text ?? '')),
     );
     expect(texts(await entriesOf(ADA))).toEqual([
       '/inbox 2',
-      expect.stringMatching(/Gmail connected/),
+      expect.stringMatching(/^:white_check_mark: Gmail connected\. Your summary is posted below\.$/),
       expect.stringMatching(/2 newest Gmail messages/),
     ]);
     expect((await state(ADA)).people.find((p) => p.id === ADA)?.connected).toBe(true);
@@ -182,5 +209,71 @@ describe('the sandbox over HTTP', () => {
       (await entriesOf(GRACE)).find((entry) => entry.kind === 'private'),
     );
     expect(prompt.text).toMatch(/Connect Gmail/);
+  });
+
+  it('Share to channel on a private summary posts it for everyone and replaces the private copy', async () => {
+    await command(GRACE, '/inbox private 2');
+    const summary = await waitFor(async () =>
+      (await entriesOf(GRACE)).find((entry) => JSON.stringify(entry).includes('share_summary')),
+    );
+    expect(await entriesOf(ADA)).toEqual([]);
+    expect((await click(GRACE, summary, 'share_summary')).status).toBe(200);
+
+    const shared = await waitFor(async () =>
+      (await entriesOf(ADA)).find((entry) => entry.kind === 'message'),
+    );
+    expect(shared.text).toMatch(/2 newest Gmail messages/);
+    // The very message clicked is replaced in place (the click's own response_url, replace_original).
+    await waitFor(async () =>
+      (await entriesOf(GRACE)).some((entry) => entry.key === summary.key && /You shared/.test(textOf(entry))),
+    );
+  });
+
+  it('/inbox disconnect: Disconnect removes the connection through the app; Cancel changes nothing', async () => {
+    await command(GRACE, '/inbox disconnect');
+    const [question] = (await entriesOf(GRACE)).filter((entry) => entry.kind === 'private');
+    if (!question) throw new Error('no disconnect question');
+    expect((await click(GRACE, question, 'disconnect_cancel')).status).toBe(200);
+    await waitFor(async () =>
+      (await entriesOf(GRACE)).some(
+        (entry) => entry.key === question.key && /Nothing changed/.test(textOf(entry)),
+      ),
+    );
+    expect((await state(GRACE)).people.find((p) => p.id === GRACE)?.connected).toBe(true);
+
+    await command(GRACE, '/inbox disconnect');
+    const again = (await entriesOf(GRACE)).filter((entry) => entry.kind === 'private').at(-1);
+    if (!again) throw new Error('no disconnect question');
+    expect((await click(GRACE, again, 'disconnect_gmail')).status).toBe(200);
+    await waitFor(async () =>
+      (await entriesOf(GRACE)).some(
+        (entry) => entry.key === again.key && /Gmail disconnected/.test(textOf(entry)),
+      ),
+    );
+    expect((await state(GRACE)).people.find((p) => p.id === GRACE)?.connected).toBe(false);
+  });
+
+  it('the Home tab: opening it sends app_home_opened, and its Disconnect button works through the app', async () => {
+    expect((await state(GRACE)).home).toBeNull();
+    expect((await post('home-opened', { viewer: GRACE })).status).toBe(200);
+    const home = await waitFor(async () => (await state(GRACE)).home);
+    expect(JSON.stringify(home.blocks)).toContain('Gmail connected');
+    const path = buttonPath(home.blocks, 'home_disconnect_gmail');
+    expect((await post('action', { viewer: GRACE, surface: 'home', ...path })).status).toBe(200);
+    await waitFor(async () =>
+      JSON.stringify((await state(GRACE)).home?.blocks).includes('Gmail disconnected'),
+    );
+    expect((await state(GRACE)).people.find((p) => p.id === GRACE)?.connected).toBe(false);
+    // Others' Home tabs are their own.
+    expect((await state(ADA)).home).toBeNull();
+  });
+
+  it('refuses a click on a message that is not there, or an element that is not interactive', async () => {
+    await command(GRACE, '/inbox help');
+    const [help] = (await entriesOf(GRACE)).filter((entry) => entry.kind === 'private');
+    const body = { viewer: GRACE, surface: 'message', channel: GENERAL, blockIndex: 0, element: 0 };
+    expect((await post('action', { ...body, entryKey: 'nope' })).status).toBe(409);
+    expect((await post('action', { ...body, entryKey: help?.key })).status).toBe(409);
+    expect((await post('action', { ...body, entryKey: help?.key, blockIndex: -1 })).status).toBe(400);
   });
 });
