@@ -103,6 +103,12 @@
     return all.find((conversation) => conversation.id === state.conversation) ?? all[0];
   }
 
+  /** `#name`, or a private channel's lock (said in words where emoji would be empty boxes). */
+  function channelTitle(channel, hash) {
+    if (!channel.isPrivate) return `${hash}${channel.name}`;
+    return emojiAsText ? `${channel.name} (private)` : `\u{1F512} ${channel.name}`;
+  }
+
   function onHomeTab() {
     return currentConversation()?.kind === 'app' && state.tab === 'home';
   }
@@ -204,10 +210,7 @@
 
     const item = (conversation) => {
       const li = element('li');
-      const label =
-        conversation.kind === 'app'
-          ? conversation.name
-          : `${conversation.isPrivate ? '\u{1F512}\uFE0E ' : '# '}${conversation.name}`;
+      const label = conversation.kind === 'app' ? conversation.name : channelTitle(conversation, '# ');
       const button = element('button', 'conversation-link', label);
       button.type = 'button';
       button.dataset.conversation = conversation.id;
@@ -270,10 +273,7 @@
     const current = currentConversation();
     state.conversation = current.id;
     renderSidebar(current);
-    const title =
-      current.kind === 'app'
-        ? current.name
-        : `${current.isPrivate ? '\u{1F512}\uFE0E ' : '#'}${current.name}`;
+    const title = current.kind === 'app' ? current.name : channelTitle(current, '#');
     ui.name.textContent = title;
     ui.topic.textContent = current.topic ?? '';
     ui.input.placeholder = `Message ${current.kind === 'app' ? current.name : `#${current.name}`}: try /inbox 5`;
