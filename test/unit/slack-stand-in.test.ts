@@ -228,6 +228,27 @@ describe('Web API', () => {
     );
   });
 
+  it('chat.delete answers {ok, channel, ts} and marks the message gone; a second delete is message_not_found', async () => {
+    const client = webClient();
+    const posted = await client.chat.postMessage({ channel: 'C0001', text: 'bye' });
+    const ts = posted.ts ?? '';
+    await expect(client.chat.delete({ channel: 'C0001', ts })).resolves.toMatchObject({
+      ok: true,
+      channel: 'C0001',
+      ts,
+    });
+    // Kept in the list so that indexes into it stay put; flagged as gone from Slack.
+    expect(slack.messages).toEqual([
+      { channel: 'C0001', ts, text: 'bye', via: 'chat.postMessage', deleted: true },
+    ]);
+    await expect(client.chat.delete({ channel: 'C0001', ts })).rejects.toMatchObject(
+      slackError('message_not_found'),
+    );
+    await expect(client.chat.update({ channel: 'C0001', ts, text: 'x' })).rejects.toMatchObject(
+      slackError('message_not_found'),
+    );
+  });
+
   it('chat.postEphemeral answers message_ts and records the message for that user', async () => {
     const answer = await webClient().chat.postEphemeral({ channel: 'C0001', user: 'U0001', text: 'psst' });
     expect(answer.message_ts).toMatch(/^\d{10}\.\d{6}$/);

@@ -5,16 +5,23 @@ import {
   type Entry,
   type SlackRecords,
 } from '../../../src/sandbox/conversations';
-import type { PostedMessage, ResponseUrlPost } from '../../../src/stand-ins/slack-stand-in';
+import type { PostedEphemeral, PostedMessage, ResponseUrlPost } from '../../../src/stand-ins/slack-stand-in';
 
 const ADA = 'U0ADA';
 const GRACE = 'U0GRACE';
 const GENERAL = 'C0GENERAL';
 
 function setup() {
-  const records: { messages: PostedMessage[]; responseUrlPosts: ResponseUrlPost[] } & SlackRecords = {
+  const records: {
+    messages: PostedMessage[];
+    responseUrlPosts: ResponseUrlPost[];
+    ephemeralMessages: PostedEphemeral[];
+    calls: unknown[];
+  } & SlackRecords = {
     messages: [],
     responseUrlPosts: [],
+    ephemeralMessages: [],
+    calls: [],
   };
   let clock = 1000;
   const conversations = createConversations(records, () => clock);
@@ -33,7 +40,9 @@ function setup() {
     records.messages.push({ channel, ts: `1.${records.messages.length}`, text, via: 'chat.postMessage' });
     conversations.sync();
   };
-  return { conversations, records, command, post, postMessage, tick };
+  const click = (id: string, userId: string, targetKey: string, channelId = GENERAL) =>
+    conversations.clickSent({ responseUrlId: id, userId, channelId, targetKey, at: tick() });
+  return { conversations, records, command, post, postMessage, click, tick };
 }
 
 const summary = (entries: Entry[] | undefined) =>
@@ -136,5 +145,59 @@ describe('conversations as each person sees them', () => {
     const v2 = conversations.version;
     records.messages.push({ channel: GENERAL, ts: '1.1', text: 'm', via: 'chat.postMessage' });
     expect(conversations.version).toBeGreaterThan(v2);
+  });
+
+  it("a click's reply link acts on the clicked message: replace_original, delete_original, or a new one", () => {
+    const { conversations, command, post, postMessage, click } = setup();
+    command('r1', GRACE);
+    post('r1', { text: 'private summary [Share]' });
+    const summaryKey = (conversations.view(GRACE)[GENERAL] ?? [])[1]?.key ?? '';
+    click('k1', GRACE, summaryKey);
+    postMessage(GENERAL, 'shared summary');
+    post('k1', { response_type: 'ephemeral', replace_original: true, text: 'You shared it' });
+    expect(summary(conversations.view(GRACE)[GENERAL])).toEqual([
+      'command:/inbox',
+      'private:You shared it',
+      'message:shared summary',
+    ]);
+    expect(summary(conversations.view(ADA)[GENERAL])).toEqual(['message:shared summary']);
+
+    // A reply that neither replaces nor deletes is a new message: private to the clicker by default.
+    post('k1', { text: 'one more thing' });
+    post('k1', { response_type: 'in_channel', replace_original: false, text: 'for all' });
+    expect(summary(conversations.view(ADA)[GENERAL])).toEqual(['message:shared summary', 'message:for all']);
+    expect(summary(conversations.view(GRACE)[GENERAL]).slice(-2)).toEqual([
+      'private:one more thing',
+      'message:for all',
+    ]);
+
+    // A click on a channel message: replace_original changes it for everyone.
+    const channelKey = (conversations.view(ADA)[GENERAL] ?? [])[0]?.key ?? '';
+    click('k2', ADA, channelKey);
+    post('k2', { replace_original: true, text: 'edited for all' });
+    expect(summary(conversations.view(GRACE)[GENERAL])).toContain('message:edited for all');
+    post('k2', { delete_original: true });
+    expect(summary(conversations.view(GRACE)[GENERAL])).not.toContain('message:edited for all');
+    expect(summary(conversations.view(ADA)[GENERAL])).toEqual(['message:for all']);
+  });
+
+  it('shows chat.update and chat.delete of a posted message, and chat.postEphemeral to its person only', () => {
+    const { conversations, records, postMessage } = setup();
+    postMessage(GENERAL, 'summary');
+    const v1 = conversations.version;
+    // The stand-in edits its record in place; the call it records is what moves the version on.
+    Object.assign(records.messages[0] ?? {}, { text: 'summary + TL;DR', via: 'chat.update' });
+    records.calls.push({ method: 'chat.update' });
+    expect(conversations.version).toBeGreaterThan(v1);
+    expect(summary(conversations.view(ADA)[GENERAL])).toEqual(['message:summary + TL;DR']);
+    expect((conversations.view(ADA)[GENERAL] ?? [])[0]).toMatchObject({ ts: '1.0' });
+
+    records.ephemeralMessages.push({ channel: GENERAL, user: GRACE, ts: '2.0', text: 'psst' });
+    expect(summary(conversations.view(GRACE)[GENERAL])).toEqual(['message:summary + TL;DR', 'private:psst']);
+    expect(summary(conversations.view(ADA)[GENERAL])).toEqual(['message:summary + TL;DR']);
+
+    Object.assign(records.messages[0] ?? {}, { deleted: true });
+    records.calls.push({ method: 'chat.delete' });
+    expect(summary(conversations.view(ADA)[GENERAL])).toEqual([]);
   });
 });
