@@ -246,7 +246,8 @@ export function createConversations(records: SlackRecords, now: () => number = D
         if (!command && !click) return;
         const channel = (command ?? click)?.channelId ?? '';
         const mine = (command ?? click)?.userId === viewerId;
-        if (command && isPersonal(channel) && !mine) return;
+        // A conversation between someone and the app is seen by them only.
+        if (isPersonal(channel) && !mine) return;
         const shownIn = isPersonal(channel) ? directMessageId(viewerId) : channel;
         const fresh = (kind: 'message' | 'private'): AppEntry => ({
           kind,

@@ -179,6 +179,12 @@ describe('conversations as each person sees them', () => {
     post('k2', { delete_original: true });
     expect(summary(conversations.view(GRACE)[GENERAL])).not.toContain('message:edited for all');
     expect(summary(conversations.view(ADA)[GENERAL])).toEqual(['message:for all']);
+
+    // In someone's direct messages with the app, a click's replies are theirs alone.
+    click('k3', GRACE, channelKey, directMessageId(GRACE));
+    post('k3', { response_type: 'in_channel', text: 'in the DM' });
+    expect(summary(conversations.view(GRACE)[directMessageId(GRACE)])).toEqual(['message:in the DM']);
+    expect(conversations.view(ADA)[directMessageId(ADA)]).toBeUndefined();
   });
 
   it('shows chat.update and chat.delete of a posted message, and chat.postEphemeral to its person only', () => {
