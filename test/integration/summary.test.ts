@@ -180,7 +180,7 @@ describe('/inbox for a person already connected to Gmail', () => {
       const [header, needs, ...rest] = sectionTexts(posted.blocks);
       expect(header).toMatch(/^:mag: \*<@U0001>'s 2 newest Gmail messages\* matching `from:priya`/);
       expect(needs).toMatch(
-        /^\*Needs you\*\n:large_blue_circle: \*<[^|]+\|Launch checklist for Thursday>\*\nPriya Raman &lt;priya@acme\.example&gt; · 2 messages · /,
+        /^\*Needs you\*\n:large_blue_circle: _Unread_ · \*<[^|]+\|Launch checklist for Thursday>\*\nPriya Raman &lt;priya@acme\.example&gt; · 2 messages · /,
       );
       expect(rest).toEqual([]);
     });
