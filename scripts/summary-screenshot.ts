@@ -16,7 +16,9 @@ const WAIT = { timeout: 20_000 };
 
 async function main(): Promise<void> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'inbox-screenshot-'));
-  const sandbox = await startSandbox({ logger: createLogger({ level: 'warn', secrets: [], write: () => {} }) });
+  const sandbox = await startSandbox({
+    logger: createLogger({ level: 'warn', secrets: [], write: () => {} }),
+  });
   // Grace's mailbox without the robustness samples (phishing, a 5,000-character subject, no headers):
   // the picture shows a working inbox.
   const grace = SANDBOX_PEOPLE.find((person) => person.name === 'Grace Hopper');
@@ -28,7 +30,13 @@ async function main(): Promise<void> {
   const browser = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+    ],
     viewport: { width: 860, height: 2400 },
     deviceScaleFactor: 1,
     timezoneId: 'UTC',
