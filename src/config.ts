@@ -317,8 +317,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       problems.push(
         'OPENAI_CUSTOM_HEADERS is set: the openai library would add those headers to every model request on its own; unset it',
       );
-    const timeoutMs =
-      1000 * integer('SUMMARY_TIMEOUT_SECONDS', DEFAULTS.summaryTimeoutSeconds, 1, 120);
+    const timeoutMs = 1000 * integer('SUMMARY_TIMEOUT_SECONDS', DEFAULTS.summaryTimeoutSeconds, 1, 120);
     return { model, baseUrl, ...(apiKey ? { apiKey } : {}), timeoutMs };
   }
 

@@ -16,7 +16,14 @@ import type { Metrics } from '../metrics/metrics';
 import type { PromptMessage } from './tldr-prompt';
 
 /** Why a call produced no answer; only these words and an HTTP status reach the log. */
-export type ModelFailure = 'timeout' | 'aborted' | 'refused' | 'rate_limited' | 'server_error' | 'unreachable' | 'bad_answer';
+export type ModelFailure =
+  | 'timeout'
+  | 'aborted'
+  | 'refused'
+  | 'rate_limited'
+  | 'server_error'
+  | 'unreachable'
+  | 'bad_answer';
 
 /** A call that produced no usable text; `status` is the model server's HTTP status, when it answered. */
 export class ModelCallError extends Error {
@@ -81,9 +88,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
       ...(init as Parameters<typeof undiciFetch>[1]),
       dispatcher: agent,
     }) as unknown as Promise<Response>;
-  const metered = options.metrics
-    ? createMeteredFetch(pooled, 'model', options.metrics as Metrics)
-    : pooled;
+  const metered = options.metrics ? createMeteredFetch(pooled, 'model', options.metrics as Metrics) : pooled;
   const client = new OpenAI({
     // A self-hosted server may want no key; the SDK refuses to start without one.
     apiKey: config.apiKey ?? 'no-key',
@@ -140,7 +145,8 @@ function toModelCallError(error: unknown, signal: AbortSignal): ModelCallError {
     if (status === 408) return new ModelCallError('timeout', status);
     return new ModelCallError('refused', status);
   }
-  if ((error as { name?: string })?.name === 'APIConnectionTimeoutError') return new ModelCallError('timeout');
+  if ((error as { name?: string })?.name === 'APIConnectionTimeoutError')
+    return new ModelCallError('timeout');
   if (error instanceof APIError) return new ModelCallError('unreachable');
   return new ModelCallError('bad_answer');
 }

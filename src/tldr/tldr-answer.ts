@@ -25,9 +25,10 @@ export const MAX_REFS = 10;
 /** Raw characters looked at: no sensible TL;DR is longer, and work stays bounded for any answer. */
 const SCAN_LIMIT = 4000;
 
-const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u3164\uFEFF\uFFA0]/g;
+const INVISIBLE =
+  /[\u034F\u00AD\u061C\u115F\u1160\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u3164\uFEFF\uFFA0]/g;
 // Control characters except the line break, which separates lines.
-const CONTROL = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/g;
+const CONTROL = /(?!\n)\p{Cc}/gu;
 // `<…>`: Slack's tokens. A `<url|label>` keeps only its label; every other token goes entirely.
 const SLACK_TOKEN = /<([^<>\n]*)>/g;
 // `[label](url)`: a Markdown link keeps its label.

@@ -33,10 +33,18 @@ export function tldrBlocks(answer: TldrAnswer, inbox: Inbox, model: string): Kno
   return build({ lines: [] }, inbox, model, 0, 0);
 }
 
-function build(answer: TldrAnswer, inbox: Inbox, model: string, urlBudget: number, lines: number): KnownBlock[] {
+function build(
+  answer: TldrAnswer,
+  inbox: Inbox,
+  model: string,
+  urlBudget: number,
+  lines: number,
+): KnownBlock[] {
   const body = answer.lines
     .slice(0, lines)
-    .map((line) => `• ${line.map((segment) => segmentText(segment, inbox, urlBudget)).join('')}`.replace(/ {2,}/g, ' '));
+    .map((line) =>
+      `• ${line.map((segment) => segmentText(segment, inbox, urlBudget)).join('')}`.replace(/ {2,}/g, ' '),
+    );
   return [
     {
       type: 'section',
