@@ -64,7 +64,7 @@ describe('AI-written TL;DR', () => {
     expect(tldr).toMatch(/<https:\/\/mail\.google\.com\/mail\/[^|>]+\|\[1\]>/);
     expect(blockText(posted.blocks)).toContain('AI-written by `test-model`');
     // The rest is the summary as first posted.
-    expect(blockText(posted.blocks.slice(2))).toBe(postedJson);
+    expect(blockText((posted.blocks ?? []).slice(2))).toBe(postedJson);
     assertWithinSlackLimits(posted.blocks);
     expect(JSON.stringify(posted.blocks).length).toBeLessThanOrEqual(12_000);
     expect(h.logs.join('\n')).toMatch(/TL;DR by test-model added/);
