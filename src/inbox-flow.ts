@@ -236,10 +236,16 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
       await timing.afterNote;
       await command.replies.showPrivately(shown, { replace: timing.afterNote !== undefined });
       route = 'private';
-      addTldr = (top) =>
-        command.replies.showPrivately(renderInbox(inbox, { requesterId, top, bottom: share }), {
-          replace: true,
-        });
+      addTldr = async (top) => {
+        const next = renderInbox(inbox, { requesterId, top, bottom: share });
+        const withoutShare = {
+          text: next.text,
+          blocks: next.blocks.slice(0, next.blocks.length - share.length),
+        };
+        // Already shared: the private copy is now the "shared" note, which must stay.
+        if (!summaries.update(reference, ownerKey(command.identity), withoutShare)) return;
+        await command.replies.showPrivately(next, { replace: true });
+      };
     } else {
       const published = await command.replies.publishEditable(renderInbox(inbox, { requesterId }));
       route = published.route;

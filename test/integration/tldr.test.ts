@@ -1,5 +1,6 @@
 import { HOSTILE, hostileMessage, makeMessages, sampleMessages } from '../../src/stand-ins/mail-fixtures';
 import { type ModelStandIn, startModelStandIn } from '../../src/stand-ins/openai-stand-in';
+import { blockActionsPayload } from '../../src/stand-ins/slack-requests';
 import { assertWithinSlackLimits } from '../support/block-limits';
 import { bootApp, type Harness } from '../support/boot-app';
 import { waitFor } from '../support/wait-for';
@@ -237,5 +238,29 @@ describe('AI-written TL;DR', () => {
     expect(JSON.stringify(second?.body.blocks)).toContain('share_summary');
     assertWithinSlackLimits(second?.body.blocks);
     expect(JSON.stringify(second?.body.blocks).length).toBeLessThanOrEqual(12_000);
+  });
+
+  it('a private summary shared before its TL;DR arrives keeps the "shared" note', async () => {
+    await boot({}, sampleMessages());
+    model.delayMs = 500;
+    const { responseUrl } = await h.command({ text: 'private' });
+    const posts = () => h.slack.responseUrlPosts.filter((p) => responseUrl.endsWith(p.id));
+    const [summary] = await waitFor(() => posts().length >= 1 && posts());
+    const share = ((summary?.body.blocks ?? []) as Json[])
+      .flatMap((b) => b.elements ?? [])
+      .find((e: Json) => e.action_id === 'share_summary');
+    const clickUrl = h.slack.newResponseUrl();
+    await h.interact(
+      blockActionsPayload({
+        actionId: 'share_summary',
+        userId: 'U0001',
+        value: share.value,
+        responseUrl: clickUrl,
+      }),
+    );
+    await waitFor(() => h.slack.messages.find((m) => m.channel === 'C0001'));
+    await waitFor(() => h.logs.some((l) => l.includes('TL;DR by test-model added')), { timeoutMs: 4000 });
+    // Only the summary went through the command's link: the TL;DR did not bring the private copy back.
+    expect(posts()).toHaveLength(1);
   });
 });
