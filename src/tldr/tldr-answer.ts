@@ -63,7 +63,6 @@ export function parseTldrAnswer(answer: unknown, messageCount: number): TldrAnsw
       const bar = inner.indexOf('|');
       return bar >= 0 && !/^[!@#]/.test(inner) ? inner.slice(bar + 1) : '';
     })
-    .replace(/[<>]/g, ' ')
     .replace(MARKDOWN_LINK, '$1')
     .replace(URL_LIKE, '')
     .replace(EMAIL_ADDRESS, '')
