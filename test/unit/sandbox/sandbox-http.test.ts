@@ -141,8 +141,11 @@ describe('the sandbox over HTTP', () => {
   it('the built-in stand-in model adds a TL;DR to the summary a moment later, vetted like any answer', async () => {
     await command(GRACE, '/inbox');
     const withTldr = await waitFor(async () =>
-      (await entriesOf(ADA)).find((entry) => JSON.stringify(entry.blocks ?? []).includes('TL;DR')),
+      (await entriesOf(ADA)).find(
+        (entry) => entry.kind === 'message' && JSON.stringify(entry.blocks ?? []).includes('TL;DR'),
+      ),
     );
+    if (withTldr.kind !== 'message') throw new Error('expected a channel message');
     const text = JSON.stringify(withTldr.blocks);
     expect(text).toContain('AI-written by `sandbox-model`');
     // Grace's sample mailbox holds the phishing message; its tokens never reach the TL;DR.
