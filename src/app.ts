@@ -32,6 +32,7 @@ import { type MetricsServer, startMetricsServer } from './metrics/metrics-server
 import { createMemoryPendingStore } from './pending/memory-store';
 import { createPendingConsents, type PendingConsents } from './pending/pending-consents';
 import type { PendingStore } from './pending/pending-store';
+import { deriveKey } from './sealing';
 import { createEmailLookup } from './slack/email-lookup';
 import { createStoredReplies } from './slack/replies';
 import { slackStartupProblem } from './slack-startup-error';
@@ -174,6 +175,11 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
   }
 
   const { transport } = config.slack;
+  // Share buttons stay valid across restarts and instances: the key comes from the settings.
+  const shareKey = deriveKey(
+    config.recordSecret ?? (transport.mode === 'http' ? transport.signingSecret : transport.appToken),
+    'share-button',
+  );
   /** Resolves once a Socket Mode connection has finished closing (at most 2 s); at once over HTTP. */
   let socketClosed: () => Promise<void> = async () => undefined;
   let healthServer: () => Server | undefined;
@@ -269,6 +275,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     consentTimeoutMs: config.consentTimeoutMs,
     verifier: config.verifier !== undefined,
     metrics,
+    shareKey,
   });
   metrics.pendingConsents(() => watcher.pending);
   const connection = createConnectionFlow({ resolveUserId, access, logger });
@@ -285,7 +292,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
   const tasks = createBackgroundTasks(logger);
   bolt.use(createCommandMetrics(metrics, INBOX_COMMAND) as Parameters<App['use']>[0]);
   registerInboxCommand(bolt, { flow, connection, tasks, visibility: config.visibility });
-  registerConnectionButtons(bolt, { flow, connection, home, tasks });
+  registerConnectionButtons(bolt, { flow, connection, home, tasks, shareKey });
   registerAppHome(bolt, { home, tasks });
   registerLinkButtons(bolt);
   bolt.error(async (error) => {
