@@ -35,6 +35,7 @@ import type { PendingStore } from './pending/pending-store';
 import { deriveKey } from './sealing';
 import { createEmailLookup } from './slack/email-lookup';
 import { createStoredReplies } from './slack/replies';
+import { responseUrlCheck } from './slack/response-url';
 import { slackStartupProblem } from './slack-startup-error';
 import { createTransports } from './transport';
 import { createSlackSignIn } from './verifier/slack-sign-in';
@@ -228,10 +229,14 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     deferInitialization: true,
   });
 
+  const isSlackUrl = responseUrlCheck(config.slack.apiUrl);
   const store: PendingStore = config.redisUrl
     ? loadRedisStore().createRedisPendingStore({
         url: config.redisUrl,
         logger,
+        // loadConfig requires RECORD_SECRET with REDIS_URL.
+        recordKey: deriveKey(config.recordSecret ?? '', 'redis-record'),
+        isSlackUrl,
         ...(tuning.redisPrefix ? { prefix: tuning.redisPrefix } : {}),
       })
     : createMemoryPendingStore();
@@ -270,6 +275,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
         responseUrl: request.responseUrl,
         channelId: request.channelId,
         userId: request.identity.userId,
+        isSlackUrl,
       }),
     logger,
     consentTimeoutMs: config.consentTimeoutMs,
