@@ -36,6 +36,12 @@ import { deriveKey } from './sealing';
 import { createEmailLookup } from './slack/email-lookup';
 import { createStoredReplies } from './slack/replies';
 import { responseUrlCheck } from './slack/response-url';
+import {
+  type GuardStats,
+  guardSlackEvents,
+  HTTP_SERVER_OPTIONS,
+  MAX_CONNECTIONS,
+} from './slack-events-guard';
 import { slackStartupProblem } from './slack-startup-error';
 import { createTransports } from './transport';
 import { createSlackSignIn } from './verifier/slack-sign-in';
@@ -85,6 +91,8 @@ export interface InboxApp {
   readonly metrics: Metrics;
   /** The port GET /metrics is served on once started (METRICS_PORT), else undefined. */
   readonly metricsPort: number | undefined;
+  /** HTTP mode: what the /slack/events guard refused (src/slack-events-guard.ts). */
+  readonly requestGuard: GuardStats | undefined;
 }
 
 /** Thrown by start() when Slack refuses the bot token or cannot be reached: reported like a config error. */
@@ -185,6 +193,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
   let socketClosed: () => Promise<void> = async () => undefined;
   let healthServer: () => Server | undefined;
   let receiver: HTTPReceiver | SocketModeReceiver;
+  let guardStats: GuardStats | undefined;
   if (transport.mode === 'http') {
     const http = new HTTPReceiver({
       signingSecret: transport.signingSecret,
@@ -192,6 +201,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
       customRoutes: routes,
       logger: boltLogger,
     });
+    guardStats = guardSlackEvents(http, { path: '/slack/events' });
     receiver = http;
     healthServer = () => undefined;
   } else {
@@ -313,6 +323,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     bolt,
     pending,
     metrics,
+    requestGuard: guardStats,
     get metricsPort() {
       return metricsServer?.port;
     },
@@ -354,7 +365,8 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
         );
       }
       if (transport.mode === 'http') {
-        const server = (await bolt.start(transport.port)) as Server;
+        const server = (await bolt.start(transport.port, HTTP_SERVER_OPTIONS)) as Server;
+        server.maxConnections = MAX_CONNECTIONS;
         started = true;
         return { port: (server.address() as AddressInfo).port };
       }
