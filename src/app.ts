@@ -73,12 +73,14 @@ export interface InboxAppTuning {
   verifierStateTtlMs?: number;
   /** Where the app records its metrics (default: a registry of its own). */
   metrics?: Metrics;
+  /** The interface the HTTP port listens on (default: all, for Slack to reach it); the sandbox uses loopback. */
+  listenHost?: string;
 }
 
 export interface InboxApp {
   readonly bolt: App;
   /** Starts serving; resolves with the HTTP port (Slack events in HTTP mode, /healthz in both). */
-  start(): Promise<{ port: number }>;
+  start(): Promise<{ port: number; address?: string }>;
   /**
    * Stops taking commands, lets running summaries finish (bounded by the grace period), hands
    * pending consents back to Redis or, in memory, tells the people still connecting; then closes.
@@ -365,10 +367,14 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
         );
       }
       if (transport.mode === 'http') {
-        const server = (await bolt.start(transport.port, HTTP_SERVER_OPTIONS)) as Server;
+        const server = (await bolt.start(
+          tuning.listenHost ? { port: transport.port, host: tuning.listenHost } : transport.port,
+          HTTP_SERVER_OPTIONS,
+        )) as Server;
         server.maxConnections = MAX_CONNECTIONS;
         started = true;
-        return { port: (server.address() as AddressInfo).port };
+        const { port, address } = server.address() as AddressInfo;
+        return { port, address };
       }
       await bolt.start();
       started = true;
