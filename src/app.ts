@@ -220,6 +220,8 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     logLevel: config.logLevel as LogLevel,
     // auth.test runs in start(), where a refused token becomes a clear error instead of a crash.
     deferInitialization: true,
+    // The app never reads context.conversation; Bolt's default store builds an Error per event (profiled).
+    convoStore: false,
   });
 
   const store: PendingStore = config.redisUrl
