@@ -10,6 +10,7 @@ import {
 } from '../errors';
 import type { Inbox, InboxMessage, InboxRequest } from '../inbox';
 import { describeError } from '../log';
+import { getsInFlight, MAX_GETS_IN_FLIGHT } from './read-wave';
 import {
   classifyGmailFailure,
   DEFAULT_RETRY_BUDGET,
@@ -21,8 +22,8 @@ import { METADATA_HEADERS, toInboxMessage } from './to-inbox-message';
 
 /**
  * The only importer of the Gmail client. Reads an Inbox with one `messages.list` and one wave of
- * metadata-only `messages.get` calls under a concurrency cap (bodies are never fetched), so a
- * summary costs the same few round trips however many messages it shows.
+ * metadata-only `messages.get` calls, all at once within Gmail's per-user quota (read-wave.ts;
+ * bodies are never fetched), so a summary costs the same round trips however many messages it shows.
  */
 
 export interface GmailReader {
@@ -34,7 +35,7 @@ export interface GmailReaderOptions {
   /** API root; the client keeps only its origin. */
   rootUrl: string;
   logger: Logger;
-  /** Calls in flight per summary; Gmail limits concurrent requests per user. */
+  /** Most gets in flight per summary (default: all of them, within Gmail's per-user quota; read-wave.ts). */
   concurrency?: number;
   /** For one whole summary, retries included: one deadline, not a timer per request. */
   timeoutMs?: number;
@@ -46,7 +47,7 @@ export interface GmailReaderOptions {
 /** Creates the reader over one shared Gmail client (the token travels per call). */
 export function createGmailReader(options: GmailReaderOptions): GmailReader {
   const { logger } = options;
-  const concurrency = options.concurrency ?? 10;
+  const concurrency = options.concurrency ?? MAX_GETS_IN_FLIGHT;
   const budget = options.retry ?? DEFAULT_RETRY_BUDGET;
   const client = gmail({
     version: 'v1',
@@ -105,7 +106,9 @@ export function createGmailReader(options: GmailReaderOptions): GmailReader {
             });
       const listed = jsonObject((await listing.catch(notFoundIsFailure)).data, 'messages.list');
       const ids = (listed.messages ?? []).flatMap((m) => (m.id ? [m.id] : []));
-      const fetched = await mapWithConcurrency(ids, concurrency, (id) => readMessage(id, auth));
+      const fetched = await mapWithConcurrency(ids, getsInFlight(ids.length, concurrency), (id) =>
+        readMessage(id, auth),
+      );
       const messages = fetched.filter((m): m is InboxMessage => m !== undefined);
       const resolvedAccount = await profile;
       return {
