@@ -284,7 +284,10 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
       await bolt.client.views.publish({ user_id: userId, view });
     },
   });
-  const tasks = createBackgroundTasks(logger);
+  const tasks = createBackgroundTasks(logger, {
+    maxConcurrent: config.summaries.concurrency,
+    maxQueued: config.summaries.queueLimit,
+  });
   bolt.use(createCommandMetrics(metrics, INBOX_COMMAND) as Parameters<App['use']>[0]);
   registerInboxCommand(bolt, { flow, connection, tasks, visibility: config.visibility });
   registerConnectionButtons(bolt, { flow, connection, home, tasks });

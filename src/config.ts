@@ -61,6 +61,8 @@ export interface Config {
   redisUrl?: string;
   /** How long shutdown waits for summaries already being built (SHUTDOWN_GRACE_SECONDS). */
   shutdownGraceMs: number;
+  /** SUMMARY_CONCURRENCY and SUMMARY_QUEUE_LIMIT: summaries built at once at most, and waiting to start (src/background.ts). */
+  summaries: { concurrency: number; queueLimit: number };
 }
 
 /** Thrown by loadConfig with every problem found, one per line. */
@@ -82,6 +84,8 @@ export const DEFAULTS = {
   consentTimeoutSeconds: 600,
   logLevel: 'info' as LogLevel,
   shutdownGraceSeconds: 10,
+  summaryConcurrency: 64,
+  summaryQueueLimit: 2000,
 } as const;
 
 /**
@@ -217,6 +221,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logFormat: oneOf('LOG_FORMAT', ['text', 'json'] as const, 'text'),
     visibility: oneOf('INBOX_VISIBILITY', ['channel', 'private'] as const, 'channel'),
     shutdownGraceMs: 1000 * integer('SHUTDOWN_GRACE_SECONDS', DEFAULTS.shutdownGraceSeconds, 0, 600),
+    summaries: {
+      concurrency: integer('SUMMARY_CONCURRENCY', DEFAULTS.summaryConcurrency, 1, 1000),
+      queueLimit: integer('SUMMARY_QUEUE_LIMIT', DEFAULTS.summaryQueueLimit, 0, 100_000),
+    },
   };
   const redisUrl = redis(read('REDIS_URL'));
   if (redisUrl) config.redisUrl = redisUrl;
