@@ -42,9 +42,9 @@ export interface AdmissionOptions {
 }
 
 export const DEFAULT_ADMISSION: AdmissionOptions = {
-  minConcurrent: 2,
+  minConcurrent: 1,
   maxConcurrent: 64,
-  busyAbove: 0.6,
+  busyAbove: 0.5,
   sampleEveryMs: 10,
   admitPerSample: 2,
   maxQueued: 2000,
