@@ -106,6 +106,27 @@ async function main(): Promise<void> {
   ];
   const rows: string[] = [];
   const notes: string[] = [];
+  const write = () => {
+    const report = [
+      `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}; server under test alone on core ${SERVER_CPU}, stand-ins and load client on core 1; ${RUNS} rounds, medians; p99 per round shown as round 1 / 2 / 3.`,
+      '',
+      '| what | measured | ratio | target |',
+      '| --- | --- | --- | --- |',
+      ...rows,
+      ...notes,
+      '',
+    ].join('\n');
+    process.stderr.write(`${report}\n`);
+    if (values.out && values.out !== '-') {
+      let doc = readFileSync(values.out, 'utf8');
+      if (!doc.includes('<!-- acks:start -->')) doc += '\n<!-- acks:start -->\n<!-- acks:end -->\n';
+      doc = doc.replace(
+        /<!-- acks:start -->[\s\S]*<!-- acks:end -->/,
+        `<!-- acks:start -->\n${report}<!-- acks:end -->`,
+      );
+      writeFileSync(values.out, doc);
+    }
+  };
 
   /** Signed `/inbox 10` bodies, ready to send: the client does no crypto while measuring. */
   let serial = 0;
@@ -131,6 +152,12 @@ async function main(): Promise<void> {
     });
   const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
   const send = (port: number, signed: { body: string; headers: Record<string, string> }) =>
+    sendOnce(port, signed).catch((error: NodeJS.ErrnoException) => {
+      // A keep-alive socket the server closed as it was reused: Slack would retry too.
+      if (error.code === 'ECONNRESET') return sendOnce(port, signed);
+      throw error;
+    });
+  const sendOnce = (port: number, signed: { body: string; headers: Record<string, string> }) =>
     new Promise<number>((resolve, reject) => {
       const started = performance.now();
       const req = request(
@@ -211,6 +238,7 @@ async function main(): Promise<void> {
       }
     }
 
+    write();
     if (wanted('e2e')) {
       setDelay(DELAY);
       const app = await start();
@@ -236,6 +264,7 @@ async function main(): Promise<void> {
       }
     }
 
+    write();
     if (wanted('start-up')) {
       const times = { bolt: [] as number[], app: [] as number[] };
       for (let i = 0; i < Math.max(5, RUNS * 2); i++) {
@@ -250,38 +279,7 @@ async function main(): Promise<void> {
       );
     }
 
-    if (wanted('memory') && SUMMARIES.length > 0) {
-      setDelay(0);
-      const app = await start({ nodeFlags: ['--expose-gc'] });
-      try {
-        const rss: number[] = [];
-        let done = 0;
-        for (const target of SUMMARIES) {
-          progress(`memory: ${target} summaries`);
-          while (done < target) {
-            const n = Math.min(200, target - done);
-            // The stand-ins forget what they received: the app's memory is what is measured.
-            slack.messages.length = 0;
-            slack.responseUrlPosts.length = 0;
-            gmail.calls.length = 0;
-            arcade.calls.length = 0;
-            await Promise.all(presign(n).map((b) => send(app.port, b)));
-            await until(() => slack.messages.length >= n);
-            done += n;
-          }
-          await sleep(2000);
-          rss.push(app.rssKb() / 1024);
-        }
-        const first = rss[0] ?? Number.NaN;
-        const last = rss[rss.length - 1] ?? Number.NaN;
-        rows.push(
-          `| RSS over ${SUMMARIES.map((s) => s.toLocaleString('en')).join(' → ')} summaries | ${rss.map((r) => `${r.toFixed(0)} MB`).join(' → ')} | **${(((last - first) / first) * 100).toFixed(1)}%** growth | within 10% |`,
-        );
-      } finally {
-        await app.stop();
-      }
-    }
-
+    write();
     if (wanted('pending') && PENDING > 0) {
       setDelay(0);
       const app = await start();
@@ -319,30 +317,46 @@ async function main(): Promise<void> {
         await app.stop();
       }
     }
+    write();
+    if (wanted('memory') && SUMMARIES.length > 0) {
+      setDelay(0);
+      const app = await start({ nodeFlags: ['--expose-gc'] });
+      try {
+        const rss: number[] = [];
+        let done = 0;
+        for (const target of SUMMARIES) {
+          progress(`memory: ${target} summaries`);
+          while (done < target) {
+            const n = Math.min(200, target - done);
+            // The stand-ins forget what they received: the app's memory is what is measured.
+            slack.messages.length = 0;
+            slack.responseUrlPosts.length = 0;
+            gmail.calls.length = 0;
+            arcade.calls.length = 0;
+            await Promise.all(presign(n).map((b) => send(app.port, b)));
+            await until(() => slack.messages.length >= n);
+            done += n;
+          }
+          await sleep(2000);
+          rss.push(app.rssKb() / 1024);
+        }
+        const first = rss[0] ?? Number.NaN;
+        const last = rss[rss.length - 1] ?? Number.NaN;
+        rows.push(
+          `| RSS over ${SUMMARIES.map((s) => s.toLocaleString('en')).join(' → ')} summaries | ${rss.map((r) => `${r.toFixed(0)} MB`).join(' → ')} | **${(((last - first) / first) * 100).toFixed(1)}%** growth | within 10% |`,
+        );
+      } finally {
+        await app.stop();
+      }
+    }
+
+    write();
   } finally {
     agent.destroy();
     await Promise.all([slack.close(), arcade.close(), gmail.close()]);
   }
 
-  const report = [
-    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}; server under test alone on core ${SERVER_CPU}, stand-ins and load client on core 1; ${RUNS} rounds, medians; p99 per round shown as round 1 / 2 / 3.`,
-    '',
-    '| what | measured | ratio | target |',
-    '| --- | --- | --- | --- |',
-    ...rows,
-    ...notes,
-    '',
-  ].join('\n');
-  process.stdout.write(report);
-  if (values.out && values.out !== '-') {
-    let doc = readFileSync(values.out, 'utf8');
-    if (!doc.includes('<!-- acks:start -->')) doc += '\n<!-- acks:start -->\n<!-- acks:end -->\n';
-    doc = doc.replace(
-      /<!-- acks:start -->[\s\S]*<!-- acks:end -->/,
-      `<!-- acks:start -->\n${report}<!-- acks:end -->`,
-    );
-    writeFileSync(values.out, doc);
-  }
+  write();
 }
 
 main().catch((error: unknown) => {

@@ -345,6 +345,8 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
           `custom user verifier on: Arcade verifier URL ${base}${VERIFY_PATH}, Slack redirect URL ${base}${SIGN_IN_CALLBACK_PATH}`,
         );
       }
+      // Google's client loads once the app is serving, in the first idle moment (gmail-reader.ts).
+      setTimeout(() => reader.warmUp?.(), 1000).unref();
       if (transport.mode === 'http') {
         const server = (await bolt.start(transport.port)) as Server;
         started = true;

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { gmail, type gmail_v1 } from '@googleapis/gmail';
+import type { gmail_v1 } from '@googleapis/gmail';
 import type { Logger } from '@slack/bolt';
 import { mapWithConcurrency } from '../concurrency';
 import {
@@ -29,6 +29,8 @@ import { METADATA_HEADERS, toInboxMessage } from './to-inbox-message';
 export interface GmailReader {
   /** Reads the newest messages the request asks for with the given access token. */
   readInbox(token: string, request: InboxRequest, account?: string): Promise<Inbox>;
+  /** Loads Google's client now, if not yet: called once the app is serving. */
+  warmUp?(): void;
 }
 
 export interface GmailReaderOptions {
@@ -49,15 +51,23 @@ export function createGmailReader(options: GmailReaderOptions): GmailReader {
   const { logger } = options;
   const concurrency = options.concurrency ?? MAX_GETS_IN_FLIGHT;
   const budget = options.retry ?? DEFAULT_RETRY_BUDGET;
-  const client = gmail({
-    version: 'v1',
-    // Given here, not globally: a global rootUrl is silently ignored by the client.
-    rootUrl: options.rootUrl,
-    // The client's retry ignores Retry-After and 403 rate limits; withRetry below decides instead.
-    retry: false,
-    // A fetch (undici) keeps connections alive and avoids gaxios' dynamic import of node-fetch.
-    fetchImplementation: options.fetch ?? globalThis.fetch,
-  });
+  // Google's client is a fifth of the app's start-up (about 180 ms to load), so it is loaded at the
+  // first summary, or in the idle moment after start (`warmUp`), not before /healthz can answer.
+  let loaded: gmail_v1.Gmail | undefined;
+  const gmailClient = (): gmail_v1.Gmail => {
+    if (loaded) return loaded;
+    const { gmail } = require('@googleapis/gmail') as typeof import('@googleapis/gmail');
+    loaded = gmail({
+      version: 'v1',
+      // Given here, not globally: a global rootUrl is silently ignored by the client.
+      rootUrl: options.rootUrl,
+      // The client's retry ignores Retry-After and 403 rate limits; withRetry below decides instead.
+      retry: false,
+      // A fetch (undici) keeps connections alive and avoids gaxios' dynamic import of node-fetch.
+      fetchImplementation: options.fetch ?? globalThis.fetch,
+    });
+    return loaded;
+  };
   const timeoutMs = options.timeoutMs ?? 30_000;
 
   async function withRetry<T>(what: string, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
@@ -81,11 +91,14 @@ export function createGmailReader(options: GmailReaderOptions): GmailReader {
   }
 
   return {
+    warmUp() {
+      gmailClient();
+    },
     async readInbox(token, request, account) {
       const signal = AbortSignal.timeout(timeoutMs);
       const auth: CallOptions = { headers: { Authorization: `Bearer ${token}` }, signal };
       const listing = withRetry('list', signal, () =>
-        client.users.messages.list(
+        gmailClient().users.messages.list(
           {
             userId: 'me',
             maxResults: request.count,
@@ -98,7 +111,7 @@ export function createGmailReader(options: GmailReaderOptions): GmailReader {
       // The account is only for the header and links; asking for it in parallel adds no round trip.
       const profile = account
         ? Promise.resolve(account)
-        : withRetry('profile', signal, () => client.users.getProfile({ userId: 'me' }, auth))
+        : withRetry('profile', signal, () => gmailClient().users.getProfile({ userId: 'me' }, auth))
             .then((response) => jsonObject(response.data, 'profile').emailAddress ?? undefined)
             .catch((error: unknown) => {
               logger.debug('gmail profile unavailable:', describeError(error));
@@ -123,7 +136,7 @@ export function createGmailReader(options: GmailReaderOptions): GmailReader {
   async function readMessage(id: string, auth: CallOptions): Promise<InboxMessage | undefined> {
     try {
       const response = await withRetry('get', auth.signal, () =>
-        client.users.messages.get(
+        gmailClient().users.messages.get(
           { userId: 'me', id, format: 'metadata', metadataHeaders: METADATA_HEADERS },
           auth,
         ),
