@@ -335,6 +335,12 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     logger,
     visibility: config.visibility,
     ...(summaryNote ? { summaryNote } : {}),
+    // Like /inbox consents, so the verifier on another instance accepts the tab's Connect link.
+    noteConsent: (arcadeUserId, authId) =>
+      store.noteConsent(arcadeUserId, authId, config.consentTimeoutMs).catch((error: unknown) => {
+        // The tab still shows its link; only another instance's verifier would not know it.
+        logger.warn('recording the Home tab consent in the store failed:', describeError(error));
+      }),
     publish: async (userId, view) => {
       await bolt.client.views.publish({ user_id: userId, view });
     },
