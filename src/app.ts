@@ -43,6 +43,7 @@ import {
   MAX_CONNECTIONS,
 } from './slack-events-guard';
 import { slackStartupProblem } from './slack-startup-error';
+import { aiSummaryInfo, aiSummaryNote } from './tldr/ai-summary-note';
 import { createTransports } from './transport';
 import { createSlackSignIn } from './verifier/slack-sign-in';
 import { createVerifierRoutes, SIGN_IN_CALLBACK_PATH, VERIFY_PATH } from './verifier/verifier-routes';
@@ -73,6 +74,8 @@ export interface InboxAppTuning {
   verifierStateTtlMs?: number;
   /** Where the app records its metrics (default: a registry of its own). */
   metrics?: Metrics;
+  /** Model SDK retries for the TL;DR (default 1). */
+  modelMaxRetries?: number;
   /** The interface the HTTP port listens on (default: all, for Slack to reach it); the sandbox uses loopback. */
   listenHost?: string;
 }
@@ -117,6 +120,11 @@ const HEALTH_ROUTE: CustomRoute = {
  */
 function loadRedisStore(): typeof import('./pending/redis-store') {
   return require('./pending/redis-store');
+}
+
+/** The TL;DR writer, loaded only when SUMMARY_MODEL is set: `openai` costs about 70 ms to load. */
+function loadTldr(): typeof import('./tldr/start-tldr') {
+  return require('./tldr/start-tldr');
 }
 
 /** Builds the app from validated config. */
@@ -271,6 +279,13 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     ...(tuning.gmailRetry ? { retry: tuning.gmailRetry } : {}),
     ...(tuning.gmailConcurrency ? { concurrency: tuning.gmailConcurrency } : {}),
   });
+  const tldr = config.summaryModel
+    ? loadTldr().createTldr(config.summaryModel, logger, metrics, {
+        ...(tuning.modelMaxRetries !== undefined ? { maxRetries: tuning.modelMaxRetries } : {}),
+      })
+    : undefined;
+  const ai = aiSummaryInfo(config.summaryModel);
+  const summaryNote = ai ? aiSummaryNote(ai) : undefined;
   const resolveUserId = createArcadeUserIdResolver(
     config.arcade.userIdSource,
     createEmailLookup(bolt.client),
@@ -294,6 +309,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     verifier: config.verifier !== undefined,
     metrics,
     shareKey,
+    ...(tldr ? { tldr: tldr.writer } : {}),
   });
   metrics.pendingConsents(() => watcher.pending);
   const connection = createConnectionFlow({ resolveUserId, access, logger });
@@ -303,13 +319,20 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     watcher,
     logger,
     visibility: config.visibility,
+    ...(summaryNote ? { summaryNote } : {}),
     publish: async (userId, view) => {
       await bolt.client.views.publish({ user_id: userId, view });
     },
   });
   const tasks = createBackgroundTasks(logger);
   bolt.use(createCommandMetrics(metrics, INBOX_COMMAND) as Parameters<App['use']>[0]);
-  registerInboxCommand(bolt, { flow, connection, tasks, visibility: config.visibility });
+  registerInboxCommand(bolt, {
+    flow,
+    connection,
+    tasks,
+    visibility: config.visibility,
+    ...(summaryNote ? { summaryNote } : {}),
+  });
   registerConnectionButtons(bolt, { flow, connection, home, tasks, shareKey });
   registerAppHome(bolt, { home, tasks });
   registerLinkButtons(bolt);
@@ -360,6 +383,13 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
         }
         logger.info(`metrics: GET http://${config.metrics.host}:${metricsServer.port}/metrics`);
       }
+      if (config.summaryModel && ai) {
+        logger.info(`AI summaries on: ${ai.model} at ${ai.host} writes a TL;DR for each summary`);
+        if (new URL(config.summaryModel.baseUrl).protocol === 'http:')
+          logger.warn(
+            'OPENAI_BASE_URL uses plain http: senders, subjects and previews cross the network unencrypted unless the model server is on this machine',
+          );
+      }
       if (config.verifier) {
         const base = config.verifier.publicUrl;
         logger.info(
@@ -401,6 +431,8 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
         }),
       ]);
       if (!finished) logger.warn(`shutdown: ${tasks.size} summary task(s) still running were abandoned`);
+      // Summaries are out; TL;DRs still being written are dropped (each summary stays as posted).
+      await tldr?.stop();
       if (storeOpen) {
         storeOpen = false;
         await store.close();

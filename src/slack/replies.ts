@@ -17,9 +17,21 @@ export interface Replies {
   showPrivately(message: SlackMessage, options?: { replace?: boolean }): Promise<void>;
   /** Publishes the summary; resolves with the route that carried it. */
   publish(message: SlackMessage): Promise<DeliveryRoute>;
+  /** Publishes as `publish` does, and says how to change that message later (a TL;DR on top). */
+  publishEditable(message: SlackMessage): Promise<PublishedMessage>;
 }
 
 export type DeliveryRoute = 'channel' | 'response_url' | 'dm';
+
+/** A published message that can be changed in place. */
+export interface PublishedMessage {
+  route: DeliveryRoute;
+  /**
+   * Replaces its content: `chat.update` with the channel and ts `chat.postMessage` answered (the
+   * channel, or the DM), or `replace_original` through the reply link that posted it.
+   */
+  edit(message: SlackMessage): Promise<void>;
+}
 
 export interface RepliesOptions {
   client: WebClient;
@@ -59,6 +71,48 @@ export function createReplies({ client, respond: rawRespond, channelId, userId }
     translate(() =>
       client.chat.postMessage({ channel: userId, ...message, unfurl_links: false, unfurl_media: false }),
     );
+  /** `chat.update` of a message `chat.postMessage` posted (it answered with its channel and ts). */
+  const updater =
+    (posted: { channel?: string; ts?: string }) =>
+    async (message: SlackMessage): Promise<void> => {
+      const { channel, ts } = posted;
+      if (!channel || !ts) throw new Error('Slack did not say where the message was posted');
+      await translate(() => client.chat.update({ channel, ts, ...message }));
+    };
+
+  async function publishEditable(message: SlackMessage): Promise<PublishedMessage> {
+    let refusal: PostRefusal;
+    try {
+      const posted = await translate(() =>
+        client.chat.postMessage({
+          channel: channelId,
+          ...message,
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      );
+      return { route: 'channel', edit: updater(posted) };
+    } catch (error) {
+      if (!(error instanceof PostRefusedError)) throw error;
+      refusal = error.refusal;
+    }
+    try {
+      // A new message, never a replacement: from a Share click, the clicked private message stays.
+      await respond({ response_type: 'in_channel', replace_original: false, ...message });
+      return {
+        route: 'response_url',
+        // Now the latest message of this reply link: the one `replace_original` acts on.
+        edit: async (next) => {
+          await respond({ response_type: 'in_channel', replace_original: true, ...next });
+        },
+      };
+    } catch (error) {
+      if (!isRespondFailure(error)) throw error;
+    }
+    await directMessage({ text: deliveredByDmNote(channelId, refusal) });
+    const posted = await directMessage(message);
+    return { route: 'dm', edit: updater(posted) };
+  }
 
   return {
     async showPrivately(message, options) {
@@ -76,32 +130,10 @@ export function createReplies({ client, respond: rawRespond, channelId, userId }
     },
 
     async publish(message) {
-      let refusal: PostRefusal;
-      try {
-        await translate(() =>
-          client.chat.postMessage({
-            channel: channelId,
-            ...message,
-            unfurl_links: false,
-            unfurl_media: false,
-          }),
-        );
-        return 'channel';
-      } catch (error) {
-        if (!(error instanceof PostRefusedError)) throw error;
-        refusal = error.refusal;
-      }
-      try {
-        // A new message, never a replacement: from a Share click, the clicked private message stays.
-        await respond({ response_type: 'in_channel', replace_original: false, ...message });
-        return 'response_url';
-      } catch (error) {
-        if (!isRespondFailure(error)) throw error;
-      }
-      await directMessage({ text: deliveredByDmNote(channelId, refusal) });
-      await directMessage(message);
-      return 'dm';
+      return (await publishEditable(message)).route;
     },
+
+    publishEditable,
   };
 }
 

@@ -415,3 +415,56 @@ describe('configSecrets', () => {
     expect(configSecrets(config)).toContain('xapp-app-secret-0006');
   });
 });
+
+describe('loadConfig: AI summaries (SUMMARY_MODEL)', () => {
+  it('is off by default, and on with a model name, OpenAI as the default host and a 15 s deadline', () => {
+    expect(loadConfig(HTTP_ENV).summaryModel).toBeUndefined();
+    const config = loadConfig({
+      ...HTTP_ENV,
+      SUMMARY_MODEL: 'gpt-4o-mini',
+      OPENAI_API_KEY: 'sk-proj-0123456789',
+    });
+    expect(config.summaryModel).toEqual({
+      model: 'gpt-4o-mini',
+      baseUrl: 'https://api.openai.com/v1',
+      apiKey: 'sk-proj-0123456789',
+      timeoutMs: 15_000,
+    });
+    expect(configSecrets(config)).toContain('sk-proj-0123456789');
+  });
+
+  it('takes a self-hosted server without a key', () => {
+    const config = loadConfig({
+      ...HTTP_ENV,
+      SUMMARY_MODEL: 'llama3.1:8b',
+      OPENAI_BASE_URL: 'http://ollama.internal:11434/v1',
+      SUMMARY_TIMEOUT_SECONDS: '30',
+    });
+    expect(config.summaryModel).toEqual({
+      model: 'llama3.1:8b',
+      baseUrl: 'http://ollama.internal:11434/v1',
+      timeoutMs: 30_000,
+    });
+  });
+
+  it('reports every problem at once, never echoing the key', () => {
+    const error = configError({
+      ...HTTP_ENV,
+      SUMMARY_MODEL: 'bad model!',
+      OPENAI_BASE_URL: 'https://user:sekrit-pass@api.openai.com/v1',
+      SUMMARY_TIMEOUT_SECONDS: '0',
+      OPENAI_CUSTOM_HEADERS: 'X-Leak: 1',
+    });
+    expect(error.problems).toEqual([
+      expect.stringMatching(/^SUMMARY_MODEL must be a model name/),
+      'OPENAI_BASE_URL must not contain a user name or password; use OPENAI_API_KEY',
+      expect.stringMatching(/^OPENAI_API_KEY is missing: api\.openai\.com needs/),
+      expect.stringMatching(/^OPENAI_CUSTOM_HEADERS is set/),
+      'SUMMARY_TIMEOUT_SECONDS must be a whole number from 1 to 120, got "0"',
+    ]);
+    expect(error.message).not.toContain('sekrit-pass');
+    expect(configError({ ...HTTP_ENV, OPENAI_BASE_URL: 'http://x/v1' }).problems).toEqual([
+      'OPENAI_BASE_URL is set but SUMMARY_MODEL is not: set SUMMARY_MODEL to turn AI summaries on',
+    ]);
+  });
+});

@@ -160,6 +160,24 @@ describe('the sandbox over HTTP', () => {
     expect((await entriesOf(GRACE)).map((entry) => entry.kind)).toEqual(['command', 'message']);
   });
 
+  it('the built-in stand-in model adds a TL;DR to the summary a moment later, vetted like any answer', async () => {
+    await command(GRACE, '/inbox');
+    const withTldr = await waitFor(async () =>
+      (await entriesOf(ADA)).find(
+        (entry) => entry.kind === 'message' && JSON.stringify(entry.blocks ?? []).includes('TL;DR'),
+      ),
+    );
+    if (withTldr.kind !== 'message') throw new Error('expected a channel message');
+    const text = JSON.stringify(withTldr.blocks);
+    expect(text).toContain('AI-written by `sandbox-model`');
+    // Grace's sample mailbox holds the phishing message; its tokens never reach the TL;DR.
+    const tldr = (withTldr.blocks as { text?: { text?: string } }[])[0]?.text?.text ?? '';
+    expect(tldr).not.toMatch(/<!channel>|<@U123>|evil\.example/);
+    expect(sandbox.model?.calls.length).toBe(1);
+    // Still one message in the channel: the summary was updated in place.
+    expect((await entriesOf(ADA)).filter((entry) => entry.kind === 'message')).toHaveLength(1);
+  });
+
   it('first time: a private Connect prompt whose link opens the consent page; allowing posts the summary', async () => {
     await command(ADA, '/inbox 2');
     const prompt = await waitFor(async () =>
