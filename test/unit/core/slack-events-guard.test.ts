@@ -1,4 +1,4 @@
-import { headerRefusal, SLACK_EVENTS_BODY_LIMIT, UNSIGNED_BODY_LIMIT } from '../../../src/slack-events-guard';
+import { headerRefusal, LONG_BODY_LIMIT, UNSIGNED_BODY_LIMIT } from '../../../src/slack-events-guard';
 
 const NOW = 1_800_000_000;
 const signed = (timestamp: string | number, extra: Record<string, string> = {}) => ({
@@ -22,12 +22,10 @@ describe('headerRefusal (issue 10, items 3 and 4)', () => {
   });
 
   it('refuses a declared body over the limit before reading it', () => {
-    expect(
-      headerRefusal(signed(NOW, { 'content-length': String(SLACK_EVENTS_BODY_LIMIT + 1) }), NOW)?.status,
-    ).toBe(413);
-    expect(
-      headerRefusal(signed(NOW, { 'content-length': String(SLACK_EVENTS_BODY_LIMIT) }), NOW),
-    ).toBeUndefined();
+    expect(headerRefusal(signed(NOW, { 'content-length': String(LONG_BODY_LIMIT + 1) }), NOW)?.status).toBe(
+      413,
+    );
+    expect(headerRefusal(signed(NOW, { 'content-length': String(LONG_BODY_LIMIT) }), NOW)).toBeUndefined();
     expect(headerRefusal({ 'content-length': String(UNSIGNED_BODY_LIMIT + 1) }, NOW)?.status).toBe(413);
     // An unsigned ssl_check is left to Bolt, which answers it without a signature.
     expect(headerRefusal({ 'content-length': '40' }, NOW)).toBeUndefined();
