@@ -247,6 +247,8 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     logLevel: config.logLevel as LogLevel,
     // auth.test runs in start(), where a refused token becomes a clear error instead of a crash.
     deferInitialization: true,
+    // The app never reads context.conversation; Bolt's default store builds an Error per event (profiled).
+    convoStore: false,
   });
 
   const isSlackUrl = responseUrlCheck(config.slack.apiUrl);
@@ -308,8 +310,8 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     consentTimeoutMs: config.consentTimeoutMs,
     verifier: config.verifier !== undefined,
     metrics,
-    shareKey,
     ...(tldr ? { tldr: tldr.writer } : {}),
+    shareKey,
   });
   metrics.pendingConsents(() => watcher.pending);
   const connection = createConnectionFlow({ resolveUserId, access, logger });
@@ -324,7 +326,10 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
       await bolt.client.views.publish({ user_id: userId, view });
     },
   });
-  const tasks = createBackgroundTasks(logger);
+  const tasks = createBackgroundTasks(logger, {
+    maxConcurrent: config.summaries.concurrency,
+    maxQueued: config.summaries.queueLimit,
+  });
   bolt.use(createCommandMetrics(metrics, INBOX_COMMAND) as Parameters<App['use']>[0]);
   registerInboxCommand(bolt, {
     flow,
@@ -396,6 +401,8 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
           `custom user verifier on: Arcade verifier URL ${base}${VERIFY_PATH}, Slack redirect URL ${base}${SIGN_IN_CALLBACK_PATH}`,
         );
       }
+      // Google's client loads once the app is serving, in the first idle moment (gmail-reader.ts).
+      setTimeout(() => reader.warmUp?.(), 1000).unref();
       if (transport.mode === 'http') {
         const server = (await bolt.start(
           tuning.listenHost ? { port: transport.port, host: tuning.listenHost } : transport.port,

@@ -66,6 +66,8 @@ export interface Config {
   recordSecret?: string;
   /** How long shutdown waits for summaries already being built (SHUTDOWN_GRACE_SECONDS). */
   shutdownGraceMs: number;
+  /** SUMMARY_CONCURRENCY and SUMMARY_QUEUE_LIMIT: summaries built at once at most, and waiting to start (src/background.ts). */
+  summaries: { concurrency: number; queueLimit: number };
   /** Set when SUMMARY_MODEL is: an AI-written TL;DR is added to each summary (docs/tldr.md). */
   summaryModel?: SummaryModelConfig;
 }
@@ -103,6 +105,8 @@ export const DEFAULTS = {
   shutdownGraceSeconds: 10,
   openaiBaseUrl: 'https://api.openai.com/v1',
   summaryTimeoutSeconds: 15,
+  summaryConcurrency: 64,
+  summaryQueueLimit: 2000,
 } as const;
 
 /**
@@ -238,6 +242,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logFormat: oneOf('LOG_FORMAT', ['text', 'json'] as const, 'text'),
     visibility: oneOf('INBOX_VISIBILITY', ['channel', 'private'] as const, 'channel'),
     shutdownGraceMs: 1000 * integer('SHUTDOWN_GRACE_SECONDS', DEFAULTS.shutdownGraceSeconds, 0, 600),
+    summaries: {
+      concurrency: integer('SUMMARY_CONCURRENCY', DEFAULTS.summaryConcurrency, 1, 1000),
+      queueLimit: integer('SUMMARY_QUEUE_LIMIT', DEFAULTS.summaryQueueLimit, 0, 100_000),
+    },
   };
   const redisUrl = redis(read('REDIS_URL'));
   if (redisUrl) config.redisUrl = redisUrl;

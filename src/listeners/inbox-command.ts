@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { BackgroundTasks } from '../background';
+import { busyMessage } from '../blocks/busy-notice';
 import { disconnectConfirmMessage, helpMessage, invalidCommandMessage } from '../blocks/notices';
 import { parseInboxCommand } from '../command-args';
 import type { Visibility } from '../config';
@@ -32,7 +33,6 @@ export function registerInboxCommand(app: App, deps: InboxCommandDeps): void {
     if (parsed.kind === 'invalid') return ack(invalidCommandMessage(parsed.problem, command.text ?? ''));
     // Nothing is removed until the person confirms with the button (and Slack's dialog).
     if (parsed.kind === 'disconnect') return ack(disconnectConfirmMessage());
-    await ack();
     const identity = {
       teamId: command.team_id,
       ...(command.enterprise_id ? { enterpriseId: command.enterprise_id } : {}),
@@ -45,12 +45,14 @@ export function registerInboxCommand(app: App, deps: InboxCommandDeps): void {
       userId: command.user_id,
     });
     if (parsed.kind === 'status') {
+      await ack();
       deps.tasks.run(`/inbox status by ${command.user_id}`, async () =>
         replies.showPrivately(await deps.connection.status(identity)),
       );
       return;
     }
-    deps.tasks.run(`/inbox by ${command.user_id}`, () =>
+    // Queued before the ack, so that a full queue is said in the ack itself (src/background.ts).
+    const queued = deps.tasks.offer(`/inbox by ${command.user_id}`, () =>
       deps.flow.run({
         identity,
         request: parsed.request,
@@ -60,5 +62,6 @@ export function registerInboxCommand(app: App, deps: InboxCommandDeps): void {
         responseUrl: command.response_url,
       }),
     );
+    await ack(queued ? undefined : busyMessage());
   });
 }

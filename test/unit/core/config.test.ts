@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       logFormat: 'text',
       shutdownGraceMs: 10_000,
+      summaries: { concurrency: 64, queueLimit: 2000 },
       visibility: 'channel',
     });
   });
@@ -68,6 +69,8 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       LOG_FORMAT: 'json',
       METRICS_PORT: '9464',
+      SUMMARY_CONCURRENCY: '8',
+      SUMMARY_QUEUE_LIMIT: '0',
     });
     expect(config).toEqual({
       slack: {
@@ -82,16 +85,23 @@ describe('loadConfig', () => {
       logFormat: 'json',
       metrics: { port: 9464, host: '127.0.0.1' },
       shutdownGraceMs: 10_000,
+      summaries: { concurrency: 8, queueLimit: 0 },
       visibility: 'channel',
     });
   });
 
   it('reports every problem at once in one ConfigError that names each variable', () => {
-    const error = configError({ PORT: '99999', SLACK_API_URL: 'not a url', LOG_LEVEL: 'loud' });
+    const error = configError({
+      PORT: '99999',
+      SLACK_API_URL: 'not a url',
+      LOG_LEVEL: 'loud',
+      SUMMARY_CONCURRENCY: '0',
+      SUMMARY_QUEUE_LIMIT: 'many',
+    });
     expect(error).toBeInstanceOf(Error);
     expect(error.code).toBe('config_invalid');
     expect(error.name).toBe('ConfigError');
-    expect(error.problems).toHaveLength(6);
+    expect(error.problems).toHaveLength(8);
     const named = [
       'SLACK_BOT_TOKEN',
       'SLACK_SIGNING_SECRET',
@@ -99,13 +109,15 @@ describe('loadConfig', () => {
       'PORT',
       'SLACK_API_URL',
       'LOG_LEVEL',
+      'SUMMARY_CONCURRENCY',
+      'SUMMARY_QUEUE_LIMIT',
     ];
     for (const name of named) {
       expect(error.problems.filter((problem) => problem.startsWith(`${name} `))).toHaveLength(1);
       expect(error.message).toContain(name);
     }
     // One problem per line, so an operator reads a list.
-    expect(error.message.split('\n').filter((line) => line.startsWith('  - '))).toHaveLength(6);
+    expect(error.message.split('\n').filter((line) => line.startsWith('  - '))).toHaveLength(8);
   });
 
   it('names exactly the three required settings when the environment is empty', () => {
