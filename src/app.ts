@@ -437,6 +437,10 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
       const server = healthServer();
       if (!server) return { port: transport.port };
       if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
+      // Bolt creates this server itself: the same limits, set after the fact.
+      server.headersTimeout = HTTP_SERVER_OPTIONS.headersTimeout ?? server.headersTimeout;
+      server.requestTimeout = HTTP_SERVER_OPTIONS.requestTimeout ?? server.requestTimeout;
+      server.maxConnections = MAX_CONNECTIONS;
       return { port: (server.address() as AddressInfo).port };
     },
     async stop() {
