@@ -18,6 +18,8 @@ export interface InboxCommandDeps {
   tasks: BackgroundTasks;
   /** INBOX_VISIBILITY: where a summary goes unless the command starts with `private`. */
   visibility: Visibility;
+  /** Said in `/inbox help` when AI summaries are on (src/tldr/ai-summary-note.ts). */
+  summaryNote?: string;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface InboxCommandDeps {
 export function registerInboxCommand(app: App, deps: InboxCommandDeps): void {
   app.command(INBOX_COMMAND, async ({ command, ack, respond, client }) => {
     const parsed = parseInboxCommand(command.text ?? '');
-    if (parsed.kind === 'help') return ack(helpMessage(deps.visibility));
+    if (parsed.kind === 'help') return ack(helpMessage(deps.visibility, deps.summaryNote));
     if (parsed.kind === 'invalid') return ack(invalidCommandMessage(parsed.problem, command.text ?? ''));
     // Nothing is removed until the person confirms with the button (and Slack's dialog).
     if (parsed.kind === 'disconnect') return ack(disconnectConfirmMessage());
