@@ -368,6 +368,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
   let started = false;
   let storeOpen = false;
   let metricsServer: MetricsServer | undefined;
+  let warmUpTimer: NodeJS.Timeout | undefined;
   return {
     bolt,
     pending,
@@ -421,7 +422,15 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
         );
       }
       // Google's client loads once the app is serving, in the first idle moment (gmail-reader.ts).
-      setTimeout(() => reader.warmUp?.(), 1000).unref();
+      warmUpTimer = setTimeout(() => {
+        try {
+          reader.warmUp?.();
+        } catch (error) {
+          // Loaded again at the first summary, which reports any problem to the person.
+          logger.warn('loading the Gmail client failed:', describeError(error));
+        }
+      }, 1000);
+      warmUpTimer.unref();
       if (transport.mode === 'http') {
         const server = (await bolt.start(
           tuning.listenHost ? { port: transport.port, host: tuning.listenHost } : transport.port,
@@ -444,6 +453,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
       return { port: (server.address() as AddressInfo).port };
     },
     async stop() {
+      clearTimeout(warmUpTimer);
       if (started) {
         started = false;
         const closed = socketClosed();
