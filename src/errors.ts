@@ -42,6 +42,18 @@ export class IdentityUnavailableError extends InboxError {
   }
 }
 
+/**
+ * Email identity mode: Slack shares the person's email but has not confirmed they own it
+ * (`users.info` `is_email_confirmed`). An unconfirmed address may be anyone's, so it is never used
+ * as an Arcade user id.
+ */
+export class EmailUnconfirmedError extends InboxError {
+  readonly code = 'email_unconfirmed';
+  constructor() {
+    super('Slack has not confirmed the profile email (users.info is_email_confirmed is not true)');
+  }
+}
+
 /** An outside service is down, slow or unreachable; trying again later may work. */
 export class ServiceUnavailableError extends InboxError {
   readonly code = 'service_unavailable';

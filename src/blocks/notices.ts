@@ -3,6 +3,7 @@ import { DEFAULT_COUNT, MAX_COUNT } from '../command-args';
 import {
   ArcadeKeyRejectedError,
   AuthorizationFailedError,
+  EmailUnconfirmedError,
   GmailAccessRefusedError,
   GmailUnusableError,
   IdentityUnavailableError,
@@ -260,6 +261,9 @@ function failureText(error: unknown, referenceId: string): string {
   }
   if (error instanceof MisconfiguredError) {
     return `:warning: The app is misconfigured. Please tell your Slack admin (reference \`${referenceId}\`): ${escapeMrkdwn(error.adminHint)}`;
+  }
+  if (error instanceof EmailUnconfirmedError) {
+    return `:warning: This app identifies people by their Slack email, and Slack has not confirmed yours yet, so your Gmail was not read. Confirm it with the link Slack emailed you (or ask your Slack admin), then run \`/inbox\` again (reference \`${referenceId}\`).`;
   }
   if (error instanceof IdentityUnavailableError) {
     return `:warning: This app identifies people by their Slack email, but Slack did not share yours. Please ask your Slack admin to grant the app the \`users:read.email\` scope and reinstall it (reference \`${referenceId}\`).`;

@@ -63,6 +63,8 @@ export interface SlackFault {
 export interface StandInUser {
   email?: string;
   name?: string;
+  /** `users.info` `is_email_confirmed` (default true). */
+  emailConfirmed?: boolean;
 }
 
 /**
@@ -157,7 +159,7 @@ export interface SlackStandIn {
    */
   channelRefusals: Map<string, string>;
   /** The members `users.info` knows; others are `user_not_found`. */
-  users: Map<string, { email?: string; name?: string }>;
+  users: Map<string, StandInUser>;
   /** When false `users.info` omits `profile.email`, as Slack does without the `users:read.email` scope. */
   emailScopeGranted: boolean;
   /** The next `times` (default 1) answers for `method` ('chat.postMessage', …, or 'response_url') are `fault`. */
@@ -673,6 +675,8 @@ class StandIn implements SlackStandIn {
         name,
         deleted: false,
         is_bot: false,
+        // Slack confirms an address by mail; the stand-in's are confirmed unless a test says not.
+        is_email_confirmed: user.emailConfirmed ?? true,
         profile: { real_name: name, display_name: name, ...email },
       },
     });

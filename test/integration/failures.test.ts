@@ -109,6 +109,18 @@ describe('identity from the Slack email (ARCADE_USER_ID_SOURCE=email)', () => {
     });
   });
 
+  it('refuses an email Slack has not confirmed, and says so to the person', async () => {
+    h = await bootApp({ env: { ARCADE_USER_ID_SOURCE: 'email' } });
+    h.slack.users.set('U0001', { email: 'ceo@example.com', emailConfirmed: false });
+    const { responseUrl } = await h.command();
+    const post = await waitFor(() => h.slack.responseUrlPosts.find((p) => responseUrl.endsWith(p.id)));
+    expect(post.body.text).toMatch(/has not confirmed yours/);
+    expect(post.body.text).not.toContain('ceo@example.com');
+    // Nobody's Gmail was asked for with an address the person may not own.
+    expect(h.arcade.calls).toHaveLength(0);
+    expect(h.slack.messages).toHaveLength(0);
+  });
+
   it('tells the person what the admin must grant when Slack withholds the email', async () => {
     h = await bootApp({ env: { ARCADE_USER_ID_SOURCE: 'email' } });
     h.slack.users.set('U0001', { email: 'alice@example.com' });
