@@ -22,10 +22,20 @@ export interface AppProcess {
 
 export type AppEntry = 'dist' | 'src';
 
+/** Where it runs: another script in place of the app (the bare servers), pinned to a core. */
+export interface ProcessOptions {
+  script?: string;
+  /** `taskset -c <cpu>`: the server under test alone on one core. */
+  cpu?: string;
+  /** Extra node flags (e.g. --expose-gc). */
+  nodeFlags?: string[];
+}
+
 /** Starts the app with exactly `env` (plus PATH) and waits until /healthz answers. */
 export async function startAppProcess(
   env: Record<string, string>,
   entry: AppEntry = 'dist',
+  where: ProcessOptions = {},
 ): Promise<AppProcess> {
   // BENCH_PROFILE_DIR=/tmp/x writes a V8 CPU profile of the app, for finding where a target is missed.
   const profile = process.env.BENCH_PROFILE_DIR
@@ -33,10 +43,19 @@ export async function startAppProcess(
     : [];
   const args = [
     ...profile,
-    ...(entry === 'dist' ? [join(ROOT, 'dist/index.js')] : ['--import', 'tsx', join(ROOT, 'src/index.ts')]),
+    ...(where.nodeFlags ?? []),
+    ...(where.script
+      ? [join(ROOT, where.script)]
+      : entry === 'dist'
+        ? [join(ROOT, 'dist/index.js')]
+        : ['--import', 'tsx', join(ROOT, 'src/index.ts')]),
   ];
   const started = performance.now();
-  const child = spawn(process.execPath, args, {
+  // taskset execs node, so the pid is node's.
+  const [file, argv] = where.cpu
+    ? ['taskset', ['-c', where.cpu, process.execPath, ...args]]
+    : [process.execPath, args];
+  const child = spawn(file as string, argv as string[], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

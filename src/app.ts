@@ -32,10 +32,21 @@ import { type MetricsServer, startMetricsServer } from './metrics/metrics-server
 import { createMemoryPendingStore } from './pending/memory-store';
 import { createPendingConsents, type PendingConsents } from './pending/pending-consents';
 import type { PendingStore } from './pending/pending-store';
+import { deriveKey } from './sealing';
 import { createEmailLookup } from './slack/email-lookup';
 import { createStoredReplies } from './slack/replies';
+import { responseUrlCheck } from './slack/response-url';
+import {
+  type GuardStats,
+  guardSlackEvents,
+  HTTP_SERVER_OPTIONS,
+  MAX_CONNECTIONS,
+} from './slack-events-guard';
 import { slackStartupProblem } from './slack-startup-error';
+import { aiSummaryInfo, aiSummaryNote } from './tldr/ai-summary-note';
 import { createTransports } from './transport';
+import { createFlowOwners } from './verifier/flow-owners';
+import { createOneTimeIds } from './verifier/one-time-ids';
 import { createSlackSignIn } from './verifier/slack-sign-in';
 import { createVerifierRoutes, SIGN_IN_CALLBACK_PATH, VERIFY_PATH } from './verifier/verifier-routes';
 
@@ -63,14 +74,20 @@ export interface InboxAppTuning {
   /** The custom verifier's clock and state lifetime (tests move time instead of waiting). */
   verifierClock?: () => number;
   verifierStateTtlMs?: number;
+  /** Sign-ins in progress the verifier has room for (default 10,000); tests fill it quickly. */
+  verifierSignInCapacity?: number;
   /** Where the app records its metrics (default: a registry of its own). */
   metrics?: Metrics;
+  /** Model SDK retries for the TL;DR (default 1). */
+  modelMaxRetries?: number;
+  /** The interface the HTTP port listens on (default: all, for Slack to reach it); the sandbox uses loopback. */
+  listenHost?: string;
 }
 
 export interface InboxApp {
   readonly bolt: App;
   /** Starts serving; resolves with the HTTP port (Slack events in HTTP mode, /healthz in both). */
-  start(): Promise<{ port: number }>;
+  start(): Promise<{ port: number; address?: string }>;
   /**
    * Stops taking commands, lets running summaries finish (bounded by the grace period), hands
    * pending consents back to Redis or, in memory, tells the people still connecting; then closes.
@@ -83,6 +100,8 @@ export interface InboxApp {
   readonly metrics: Metrics;
   /** The port GET /metrics is served on once started (METRICS_PORT), else undefined. */
   readonly metricsPort: number | undefined;
+  /** HTTP mode: what the /slack/events guard refused (src/slack-events-guard.ts). */
+  readonly requestGuard: GuardStats | undefined;
 }
 
 /** Thrown by start() when Slack refuses the bot token or cannot be reached: reported like a config error. */
@@ -105,6 +124,11 @@ const HEALTH_ROUTE: CustomRoute = {
  */
 function loadRedisStore(): typeof import('./pending/redis-store') {
   return require('./pending/redis-store');
+}
+
+/** The TL;DR writer, loaded only when SUMMARY_MODEL is set: `openai` costs about 70 ms to load. */
+function loadTldr(): typeof import('./tldr/start-tldr') {
+  return require('./tldr/start-tldr');
 }
 
 /** Builds the app from validated config. */
@@ -166,18 +190,33 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
         }),
         confirmer: createUserConfirmer(arcade),
         pendingAuthId: (arcadeUserId) => pending.pendingAuthId(arcadeUserId),
+        // Through the pending store, so a flow bound on one instance is bound on all (REDIS_URL).
+        flowOwners: createFlowOwners({
+          claimFlow: (key, holder, ttlMs) => store.claimFlow(key, holder, ttlMs),
+          markFlow: (key, holder, ttlMs) => store.markFlow(key, holder, ttlMs),
+          flowHolder: (key) => store.flowHolder(key),
+        }),
         logger,
         ...(tuning.verifierClock ? { now: tuning.verifierClock } : {}),
         ...(tuning.verifierStateTtlMs ? { stateTtlMs: tuning.verifierStateTtlMs } : {}),
+        ...(tuning.verifierSignInCapacity
+          ? { oneTimeIds: createOneTimeIds({ max: tuning.verifierSignInCapacity }) }
+          : {}),
       }),
     );
   }
 
   const { transport } = config.slack;
+  // Share buttons stay valid across restarts and instances: the key comes from the settings.
+  const shareKey = deriveKey(
+    config.recordSecret ?? (transport.mode === 'http' ? transport.signingSecret : transport.appToken),
+    'share-button',
+  );
   /** Resolves once a Socket Mode connection has finished closing (at most 2 s); at once over HTTP. */
   let socketClosed: () => Promise<void> = async () => undefined;
   let healthServer: () => Server | undefined;
   let receiver: HTTPReceiver | SocketModeReceiver;
+  let guardStats: GuardStats | undefined;
   if (transport.mode === 'http') {
     const http = new HTTPReceiver({
       signingSecret: transport.signingSecret,
@@ -185,6 +224,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
       customRoutes: routes,
       logger: boltLogger,
     });
+    guardStats = guardSlackEvents(http, { path: '/slack/events' });
     receiver = http;
     healthServer = () => undefined;
   } else {
@@ -220,12 +260,18 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     logLevel: config.logLevel as LogLevel,
     // auth.test runs in start(), where a refused token becomes a clear error instead of a crash.
     deferInitialization: true,
+    // The app never reads context.conversation; Bolt's default store builds an Error per event (profiled).
+    convoStore: false,
   });
 
+  const isSlackUrl = responseUrlCheck(config.slack.apiUrl);
   const store: PendingStore = config.redisUrl
     ? loadRedisStore().createRedisPendingStore({
         url: config.redisUrl,
         logger,
+        // loadConfig requires RECORD_SECRET with REDIS_URL.
+        recordKey: deriveKey(config.recordSecret ?? '', 'redis-record'),
+        isSlackUrl,
         ...(tuning.redisPrefix ? { prefix: tuning.redisPrefix } : {}),
       })
     : createMemoryPendingStore();
@@ -248,6 +294,13 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     ...(tuning.gmailRetry ? { retry: tuning.gmailRetry } : {}),
     ...(tuning.gmailConcurrency ? { concurrency: tuning.gmailConcurrency } : {}),
   });
+  const tldr = config.summaryModel
+    ? loadTldr().createTldr(config.summaryModel, logger, metrics, {
+        ...(tuning.modelMaxRetries !== undefined ? { maxRetries: tuning.modelMaxRetries } : {}),
+      })
+    : undefined;
+  const ai = aiSummaryInfo(config.summaryModel);
+  const summaryNote = ai ? aiSummaryNote(ai) : undefined;
   const resolveUserId = createArcadeUserIdResolver(
     config.arcade.userIdSource,
     createEmailLookup(bolt.client),
@@ -264,11 +317,14 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
         responseUrl: request.responseUrl,
         channelId: request.channelId,
         userId: request.identity.userId,
+        isSlackUrl,
       }),
     logger,
     consentTimeoutMs: config.consentTimeoutMs,
     verifier: config.verifier !== undefined,
     metrics,
+    ...(tldr ? { tldr: tldr.writer } : {}),
+    shareKey,
   });
   metrics.pendingConsents(() => watcher.pending);
   const connection = createConnectionFlow({ resolveUserId, access, logger });
@@ -278,14 +334,24 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     watcher,
     logger,
     visibility: config.visibility,
+    ...(summaryNote ? { summaryNote } : {}),
     publish: async (userId, view) => {
       await bolt.client.views.publish({ user_id: userId, view });
     },
   });
-  const tasks = createBackgroundTasks(logger);
+  const tasks = createBackgroundTasks(logger, {
+    maxConcurrent: config.summaries.concurrency,
+    maxQueued: config.summaries.queueLimit,
+  });
   bolt.use(createCommandMetrics(metrics, INBOX_COMMAND) as Parameters<App['use']>[0]);
-  registerInboxCommand(bolt, { flow, connection, tasks, visibility: config.visibility });
-  registerConnectionButtons(bolt, { flow, connection, home, tasks });
+  registerInboxCommand(bolt, {
+    flow,
+    connection,
+    tasks,
+    visibility: config.visibility,
+    ...(summaryNote ? { summaryNote } : {}),
+  });
+  registerConnectionButtons(bolt, { flow, connection, home, tasks, shareKey });
   registerAppHome(bolt, { home, tasks });
   registerLinkButtons(bolt);
   bolt.error(async (error) => {
@@ -300,6 +366,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     bolt,
     pending,
     metrics,
+    requestGuard: guardStats,
     get metricsPort() {
       return metricsServer?.port;
     },
@@ -334,16 +401,30 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
         }
         logger.info(`metrics: GET http://${config.metrics.host}:${metricsServer.port}/metrics`);
       }
+      if (config.summaryModel && ai) {
+        logger.info(`AI summaries on: ${ai.model} at ${ai.host} writes a TL;DR for each summary`);
+        if (new URL(config.summaryModel.baseUrl).protocol === 'http:')
+          logger.warn(
+            'OPENAI_BASE_URL uses plain http: senders, subjects and previews cross the network unencrypted unless the model server is on this machine',
+          );
+      }
       if (config.verifier) {
         const base = config.verifier.publicUrl;
         logger.info(
           `custom user verifier on: Arcade verifier URL ${base}${VERIFY_PATH}, Slack redirect URL ${base}${SIGN_IN_CALLBACK_PATH}`,
         );
       }
+      // Google's client loads once the app is serving, in the first idle moment (gmail-reader.ts).
+      setTimeout(() => reader.warmUp?.(), 1000).unref();
       if (transport.mode === 'http') {
-        const server = (await bolt.start(transport.port)) as Server;
+        const server = (await bolt.start(
+          tuning.listenHost ? { port: transport.port, host: tuning.listenHost } : transport.port,
+          HTTP_SERVER_OPTIONS,
+        )) as Server;
+        server.maxConnections = MAX_CONNECTIONS;
         started = true;
-        return { port: (server.address() as AddressInfo).port };
+        const { port, address } = server.address() as AddressInfo;
+        return { port, address };
       }
       await bolt.start();
       started = true;
@@ -370,6 +451,8 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
         }),
       ]);
       if (!finished) logger.warn(`shutdown: ${tasks.size} summary task(s) still running were abandoned`);
+      // Summaries are out; TL;DRs still being written are dropped (each summary stays as posted).
+      await tldr?.stop();
       if (storeOpen) {
         storeOpen = false;
         await store.close();

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Logger } from '@slack/bolt';
 import { describeError } from './log';
 
@@ -6,14 +7,19 @@ import { describeError } from './log';
  * promises, so a background task that throws would end the process; every task is caught here, and
  * kept track of so shutdown can let summaries already being built finish.
  *
- * Tasks are admitted by event-loop lag. Acks and summaries share one thread: a burst of a thousand
- * commands that all started their summaries at once would starve the acks still waiting (measured:
- * 11 s at p99, far past Slack's 3 s) without finishing any summary sooner, since summaries are
- * CPU-bound by then. So a few tasks always run, more only while the loop keeps up, and the rest
- * wait in a queue that costs almost nothing.
+ * Tasks are admitted by event-loop utilisation (ELU). Acks and summaries share one thread, and one
+ * core cannot build 500 summaries a second (2–4 ms of CPU each), so under load summaries must wait
+ * while acks stay fast: a few tasks always run, more start only while the loop has idle time left
+ * (ELU below `busyAbove` over the last sample), and the rest wait in a bounded queue. ELU rather
+ * than lag: lag only shows once acks are already late, ELU shows the loop filling up before that
+ * (measured in BENCHMARKS.md). A summary that would find the queue full is refused (`offer`), so
+ * the person can be told at once instead of waiting for nothing.
  */
 export interface BackgroundTasks {
+  /** Runs the task when admitted; never refused (App Home, buttons: rare, and cheap). */
   run(name: string, task: () => Promise<void>): void;
+  /** Like run, but false (and the task dropped) when `maxQueued` tasks already wait. */
+  offer(name: string, task: () => Promise<void>): boolean;
   /** Tasks running or waiting to run. */
   readonly size: number;
   /** Waits for running and queued tasks, at most `timeoutMs`; resolves true when all finished. */
@@ -25,20 +31,23 @@ export interface AdmissionOptions {
   minConcurrent: number;
   /** Never more at once. */
   maxConcurrent: number;
-  /** Above this smoothed event-loop lag, only `minConcurrent` tasks run. */
-  lagThresholdMs: number;
-  /** How often the lag is sampled. */
+  /** Above this event-loop utilisation (0–1) over the last sample, only `minConcurrent` tasks run. */
+  busyAbove: number;
+  /** How often utilisation is sampled. */
   sampleEveryMs: number;
   /** Beyond `minConcurrent`, at most this many are admitted per sample, so load ramps up. */
   admitPerSample: number;
+  /** Tasks that may wait to start; `offer` refuses beyond it. */
+  maxQueued: number;
 }
 
 export const DEFAULT_ADMISSION: AdmissionOptions = {
-  minConcurrent: 4,
+  minConcurrent: 1,
   maxConcurrent: 64,
-  lagThresholdMs: 15,
-  sampleEveryMs: 20,
-  admitPerSample: 4,
+  busyAbove: 0.5,
+  sampleEveryMs: 10,
+  admitPerSample: 2,
+  maxQueued: 2000,
 };
 
 /** Creates the tracker. */
@@ -47,25 +56,24 @@ export function createBackgroundTasks(
   options: Partial<AdmissionOptions> = {},
 ): BackgroundTasks {
   const admission = { ...DEFAULT_ADMISSION, ...options };
+  const always = Math.min(admission.minConcurrent, admission.maxConcurrent);
   const queue: { name: string; task: () => Promise<void> }[] = [];
   const running = new Set<Promise<void>>();
   const idle: (() => void)[] = [];
-  let lagMs = 0;
   let sampler: NodeJS.Timeout | undefined;
 
-  // The lag sampler runs only while work waits, so an idle app has no timer.
+  // The sampler runs only while work waits, so an idle app has no timer.
   const sample = () => {
-    const expected = Date.now() + admission.sampleEveryMs;
+    let since = performance.eventLoopUtilization();
     sampler = setTimeout(() => {
-      lagMs = 0.5 * lagMs + 0.5 * Math.max(0, Date.now() - expected);
-      for (let admitted = 0; admitted < admission.admitPerSample; admitted++) {
-        if (
-          queue.length === 0 ||
-          running.size >= admission.maxConcurrent ||
-          lagMs >= admission.lagThresholdMs
-        )
-          break;
-        startNext();
+      const now = performance.eventLoopUtilization();
+      const busy = performance.eventLoopUtilization(now, since).utilization;
+      since = now;
+      if (busy < admission.busyAbove) {
+        for (let admitted = 0; admitted < admission.admitPerSample; admitted++) {
+          if (queue.length === 0 || running.size >= admission.maxConcurrent) break;
+          startNext();
+        }
       }
       pump();
       if (queue.length > 0) sample();
@@ -79,9 +87,9 @@ export function createBackgroundTasks(
     if (next) start(next.name, next.task);
   };
 
-  // Up to the minimum, tasks start at once; beyond it, only the lag sampler admits them.
+  // Up to the minimum, tasks start at once; beyond it, only the sampler admits them.
   const pump = () => {
-    while (queue.length > 0 && running.size < admission.minConcurrent) startNext();
+    while (queue.length > 0 && running.size < always) startNext();
     if (queue.length > 0 && !sampler) sample();
     if (queue.length === 0 && running.size === 0) for (const wake of idle.splice(0)) wake();
   };
@@ -101,6 +109,12 @@ export function createBackgroundTasks(
     run(name, task) {
       queue.push({ name, task });
       pump();
+    },
+    offer(name, task) {
+      if (queue.length >= admission.maxQueued) return false;
+      queue.push({ name, task });
+      pump();
+      return true;
     },
     get size() {
       return running.size + queue.length;

@@ -59,8 +59,29 @@ export interface Config {
    * instances. Undefined: in memory, in this process only. Holds a password when the server has one.
    */
   redisUrl?: string;
+  /**
+   * RECORD_SECRET: keys the HMAC over records kept in Redis and over Share button values. Required
+   * with REDIS_URL; without it, Share buttons are sealed with a key derived from the Slack secret.
+   */
+  recordSecret?: string;
   /** How long shutdown waits for summaries already being built (SHUTDOWN_GRACE_SECONDS). */
   shutdownGraceMs: number;
+  /** SUMMARY_CONCURRENCY and SUMMARY_QUEUE_LIMIT: summaries built at once at most, and waiting to start (src/background.ts). */
+  summaries: { concurrency: number; queueLimit: number };
+  /** Set when SUMMARY_MODEL is: an AI-written TL;DR is added to each summary (docs/tldr.md). */
+  summaryModel?: SummaryModelConfig;
+}
+
+/** The OpenAI-compatible Chat Completions server that writes the TL;DR (docs/tldr.md). */
+export interface SummaryModelConfig {
+  /** SUMMARY_MODEL: the model name the server knows (`gpt-4o-mini`, `llama3.1:8b`, …). */
+  model: string;
+  /** OPENAI_BASE_URL: the API root, ending in `/v1` for most servers. */
+  baseUrl: string;
+  /** OPENAI_API_KEY; undefined for a self-hosted server that needs none. */
+  apiKey?: string;
+  /** SUMMARY_TIMEOUT_SECONDS: after this, the summary stays as it is. */
+  timeoutMs: number;
 }
 
 /** Thrown by loadConfig with every problem found, one per line. */
@@ -82,6 +103,10 @@ export const DEFAULTS = {
   consentTimeoutSeconds: 600,
   logLevel: 'info' as LogLevel,
   shutdownGraceSeconds: 10,
+  openaiBaseUrl: 'https://api.openai.com/v1',
+  summaryTimeoutSeconds: 15,
+  summaryConcurrency: 64,
+  summaryQueueLimit: 2000,
 } as const;
 
 /**
@@ -217,9 +242,28 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logFormat: oneOf('LOG_FORMAT', ['text', 'json'] as const, 'text'),
     visibility: oneOf('INBOX_VISIBILITY', ['channel', 'private'] as const, 'channel'),
     shutdownGraceMs: 1000 * integer('SHUTDOWN_GRACE_SECONDS', DEFAULTS.shutdownGraceSeconds, 0, 600),
+    summaries: {
+      concurrency: integer('SUMMARY_CONCURRENCY', DEFAULTS.summaryConcurrency, 1, 1000),
+      queueLimit: integer('SUMMARY_QUEUE_LIMIT', DEFAULTS.summaryQueueLimit, 0, 100_000),
+    },
   };
   const redisUrl = redis(read('REDIS_URL'));
   if (redisUrl) config.redisUrl = redisUrl;
+  const recordSecret = read('RECORD_SECRET');
+  if (recordSecret !== undefined) {
+    if (recordSecret.length < MIN_VERIFIER_SECRET_LENGTH || isPlaceholder(recordSecret)) {
+      // The length is named, never the value.
+      problems.push(
+        `RECORD_SECRET must be a random string of at least ${MIN_VERIFIER_SECRET_LENGTH} characters (it has ${recordSecret.length}); generate one with: openssl rand -hex 32`,
+      );
+    } else {
+      config.recordSecret = recordSecret;
+    }
+  } else if (read('REDIS_URL') !== undefined) {
+    problems.push(
+      `RECORD_SECRET is missing: needed with REDIS_URL, it keys the HMAC that protects stored requests (a random string of at least ${MIN_VERIFIER_SECRET_LENGTH} characters: openssl rand -hex 32)`,
+    );
+  }
   if (read('METRICS_PORT') !== undefined) {
     config.metrics = {
       port: integer('METRICS_PORT', 0, 0, 65535),
@@ -228,6 +272,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   } else if (read('METRICS_HOST') !== undefined) {
     problems.push('METRICS_HOST is set but METRICS_PORT is not: set METRICS_PORT to serve GET /metrics');
   }
+  const summaryModel = summaryModelSettings();
+  if (summaryModel) config.summaryModel = summaryModel;
   const verifierEnabled = oneOf('VERIFIER_ENABLED', ['true', 'false'] as const, 'false') === 'true';
   if (verifierEnabled) {
     const hint = 'needed with VERIFIER_ENABLED=true (see README "Security")';
@@ -255,6 +301,53 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+
+  /**
+   * SUMMARY_MODEL and the settings that only mean something with it. Hosts that cannot work
+   * without a key (OpenAI's, Azure's) need OPENAI_API_KEY; a self-hosted server may take none.
+   */
+  function summaryModelSettings(): SummaryModelConfig | undefined {
+    const model = read('SUMMARY_MODEL');
+    if (model === undefined) {
+      for (const name of ['OPENAI_BASE_URL', 'SUMMARY_TIMEOUT_SECONDS']) {
+        if (read(name) !== undefined)
+          problems.push(`${name} is set but SUMMARY_MODEL is not: set SUMMARY_MODEL to turn AI summaries on`);
+      }
+      return undefined;
+    }
+    if (!/^[\w.:/@+-]{1,100}$/.test(model)) {
+      problems.push(
+        `SUMMARY_MODEL must be a model name (letters, digits and . _ : / @ + -, at most 100), got "${model.slice(0, 100)}"`,
+      );
+    }
+    const baseUrl = url('OPENAI_BASE_URL', DEFAULTS.openaiBaseUrl);
+    let host = '';
+    try {
+      const parsed = new URL(baseUrl);
+      host = parsed.hostname;
+      // Not echoed: it holds a password.
+      if (parsed.username || parsed.password)
+        problems.push('OPENAI_BASE_URL must not contain a user name or password; use OPENAI_API_KEY');
+      else if (parsed.search || parsed.hash)
+        problems.push(`OPENAI_BASE_URL must be the API root without a query, got "${baseUrl}"`);
+    } catch {
+      // Reported by url().
+    }
+    const apiKey = read('OPENAI_API_KEY');
+    const keyHint =
+      'the API key of the model server (for OpenAI: https://platform.openai.com/api-keys), or unset SUMMARY_MODEL';
+    if (apiKey === undefined && (host === 'api.openai.com' || host.endsWith('.openai.azure.com')))
+      problems.push(`OPENAI_API_KEY is missing: ${host} needs ${keyHint}`);
+    secretShape('OPENAI_API_KEY', apiKey, keyHint);
+    // The openai SDK reads this one from the environment whatever it is given, and would add its
+    // headers to every request to the model server.
+    if (read('OPENAI_CUSTOM_HEADERS') !== undefined)
+      problems.push(
+        'OPENAI_CUSTOM_HEADERS is set: the openai library would add those headers to every model request on its own; unset it',
+      );
+    const timeoutMs = 1000 * integer('SUMMARY_TIMEOUT_SECONDS', DEFAULTS.summaryTimeoutSeconds, 1, 120);
+    return { model, baseUrl, ...(apiKey ? { apiKey } : {}), timeoutMs };
+  }
 
   /** REDIS_URL: redis:// or rediss:// (TLS). Never echoed whole: it may hold a password. */
   function redis(value: string | undefined): string | undefined {
@@ -317,8 +410,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 
 /**
  * Every secret the settings hold, for the logger to scrub wherever it appears: tokens, keys, the
- * signing secret, the verifier's client and signing secrets, and the password in REDIS_URL (raw and
- * percent-decoded). One list, so no place that builds a logger can forget one.
+ * signing secret, the verifier's client and signing secrets, the model server's key, and the
+ * password in REDIS_URL (raw and percent-decoded). One list, so no place that builds a logger can forget one.
  */
 export function configSecrets(config: Config): string[] {
   const { transport } = config.slack;
@@ -327,7 +420,9 @@ export function configSecrets(config: Config): string[] {
     transport.mode === 'http' ? transport.signingSecret : transport.appToken,
     config.arcade.apiKey,
     ...(config.verifier ? [config.verifier.slackClientSecret, config.verifier.secret] : []),
+    ...(config.summaryModel?.apiKey ? [config.summaryModel.apiKey] : []),
     ...redisPassword(config.redisUrl),
+    ...(config.recordSecret ? [config.recordSecret] : []),
   ];
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '@slack/bolt';
+import type { Logger, types } from '@slack/bolt';
 import type { ConsentOutcome } from './auth/consent-watcher';
 import type { AccessResult, GmailAccess, Grant } from './auth/gmail-access';
 import {
@@ -30,6 +30,7 @@ import type { PendingRequest } from './pending/pending-store';
 import type { DeliveryRoute, Replies } from './slack/replies';
 import { encodeShareValue, type ShareReference } from './slack/share-value';
 import { createSummaryStore, newSummaryReference, type SummaryStore } from './slack/summary-store';
+import type { TldrWriter } from './tldr/tldr-writer';
 
 /**
  * The product's flow for one `/inbox`, after the ack: identity → Arcade → (consent, waited for in
@@ -83,6 +84,8 @@ export interface InboxFlowDeps {
   repliesFor(request: PendingRequest): Replies;
   logger: Logger;
   consentTimeoutMs: number;
+  /** Seals Share button values (src/slack/share-value.ts). */
+  shareKey: Buffer;
   /** Private summaries awaiting a Share click; a fresh in-memory store by default. */
   summaries?: SummaryStore;
   /** The custom user verifier is on: the Connect prompt says a Slack sign-in follows Google. */
@@ -91,7 +94,11 @@ export interface InboxFlowDeps {
   newReferenceId?: () => string;
   /** Summaries delivered and failed, consents started and ended (src/metrics). */
   metrics?: Pick<Metrics, 'summaryDelivered' | 'summaryFailed' | 'consent'>;
+  /** SUMMARY_MODEL is set: each summary, once posted, gets an AI-written TL;DR on top (src/tldr/). */
+  tldr?: Pick<TldrWriter, 'write'>;
 }
+
+type KnownBlock = types.KnownBlock;
 
 /** Where a summary went: one of the reply routes, or privately to the person. */
 type Delivery = DeliveryRoute | 'private';
@@ -218,9 +225,15 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
     const inbox = await reader.readInbox(grant.token, command.request, grant.account);
     const requesterId = command.identity.userId;
     let route: Delivery;
+    // Posted first, exactly as without a model; the TL;DR, if it comes, is put on top of that message.
+    let addTldr: ((top: KnownBlock[]) => Promise<void>) | undefined;
     if (command.visibility === 'private') {
       const reference = newSummaryReference();
-      const value = encodeShareValue({ reference, request: command.request, channelId: command.channelId });
+      const value = encodeShareValue(deps.shareKey, {
+        reference,
+        request: command.request,
+        channelId: command.channelId,
+      });
       // The Share blocks are inside the message's budget; the channel later gets the summary without them.
       const share = shareBlocks(value);
       const shown = renderInbox(inbox, { requesterId, bottom: share });
@@ -229,8 +242,20 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
       await timing.afterNote;
       await command.replies.showPrivately(shown, { replace: timing.afterNote !== undefined });
       route = 'private';
+      addTldr = async (top) => {
+        const next = renderInbox(inbox, { requesterId, top, bottom: share });
+        const withoutShare = {
+          text: next.text,
+          blocks: next.blocks.slice(0, next.blocks.length - share.length),
+        };
+        // Already shared: the private copy is now the "shared" note, which must stay.
+        if (!summaries.update(reference, ownerKey(command.identity), withoutShare)) return;
+        await command.replies.showPrivately(next, { replace: true });
+      };
     } else {
-      route = await command.replies.publish(renderInbox(inbox, { requesterId }));
+      const published = await command.replies.publishEditable(renderInbox(inbox, { requesterId }));
+      route = published.route;
+      addTldr = (top) => published.edit(renderInbox(inbox, { requesterId, top }));
     }
     deps.metrics?.summaryDelivered(
       route,
@@ -240,6 +265,7 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
       `summary of ${inbox.messages.length} message(s) for ${command.identity.userId} delivered via ${route === 'private' ? 'a private reply' : route}` +
         (inbox.skipped ? ` (${inbox.skipped} vanished)` : ''),
     );
+    deps.tldr?.write({ inbox, owner: requesterId, apply: addTldr });
     return route;
   }
 

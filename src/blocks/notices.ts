@@ -95,11 +95,12 @@ export function usageLines(visibility: SummaryVisibility): string[] {
   ];
 }
 
-/** `/inbox help`: usage, shown only to the person who asked. */
-export function helpMessage(visibility: SummaryVisibility = 'channel'): SlackMessage {
+/** `/inbox help`: usage, shown only to the person who asked; `note`: a last line (AI summaries). */
+export function helpMessage(visibility: SummaryVisibility = 'channel', note?: string): SlackMessage {
   const text = [
     ...usageLines(visibility),
     'The first time, you get a private *Connect Gmail* button. The app asks for read-only access: it reads senders, subjects and short previews, and can never send, change or delete mail.',
+    ...(note ? [note] : []),
   ].join('\n');
   return {
     text: '/inbox usage: /inbox [private] [count] [Gmail search] | status | disconnect',

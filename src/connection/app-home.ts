@@ -27,6 +27,8 @@ export interface AppHomeDeps {
   watcher: ConsentWatcher;
   logger: Logger;
   visibility: SummaryVisibility;
+  /** Shown on the tab when AI summaries are on (src/tldr/ai-summary-note.ts). */
+  summaryNote?: string;
   /** `views.publish` for one person. */
   publish(userId: string, view: types.HomeView): Promise<void>;
   newReferenceId?: () => string;
@@ -81,7 +83,12 @@ export function createAppHome(deps: AppHomeDeps): AppHome {
     try {
       await deps.publish(
         identity.userId,
-        homeView({ state, visibility: deps.visibility, ...(notice ? { notice } : {}) }),
+        homeView({
+          state,
+          visibility: deps.visibility,
+          ...(notice ? { notice } : {}),
+          ...(deps.summaryNote ? { summaryNote: deps.summaryNote } : {}),
+        }),
       );
     } catch (error) {
       logger.warn(`could not publish the Home tab for ${identity.userId}:`, describeError(error));

@@ -33,12 +33,14 @@ export interface HomeViewInput {
   visibility: SummaryVisibility;
   /** A one-line result of the last action ("Gmail disconnected."), already mrkdwn. */
   notice?: string;
+  /** AI summaries are on: what the tab says about them (already mrkdwn). */
+  summaryNote?: string;
 }
 
 const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
 /** Builds the Home tab view for `views.publish`. */
-export function homeView({ state, visibility, notice }: HomeViewInput): types.HomeView {
+export function homeView({ state, visibility, notice, summaryNote }: HomeViewInput): types.HomeView {
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Inbox' } }];
   if (notice) blocks.push(section(notice));
   blocks.push(...connectionBlocks(state), { type: 'divider' }, section(usageLines(visibility).join('\n')));
@@ -57,6 +59,7 @@ export function homeView({ state, visibility, notice }: HomeViewInput): types.Ho
       ],
     },
   );
+  if (summaryNote) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: summaryNote }] });
   return { type: 'home', blocks };
 }
 

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { gmail, type gmail_v1 } from '@googleapis/gmail';
+import type { gmail_v1 } from '@googleapis/gmail';
 import type { Logger } from '@slack/bolt';
 import { mapWithConcurrency } from '../concurrency';
 import {
@@ -10,6 +10,7 @@ import {
 } from '../errors';
 import type { Inbox, InboxMessage, InboxRequest } from '../inbox';
 import { describeError } from '../log';
+import { getsInFlight, MAX_GETS_IN_FLIGHT } from './read-wave';
 import {
   classifyGmailFailure,
   DEFAULT_RETRY_BUDGET,
@@ -21,20 +22,22 @@ import { METADATA_HEADERS, toInboxMessage } from './to-inbox-message';
 
 /**
  * The only importer of the Gmail client. Reads an Inbox with one `messages.list` and one wave of
- * metadata-only `messages.get` calls under a concurrency cap (bodies are never fetched), so a
- * summary costs the same few round trips however many messages it shows.
+ * metadata-only `messages.get` calls, all at once within Gmail's per-user quota (read-wave.ts;
+ * bodies are never fetched), so a summary costs the same round trips however many messages it shows.
  */
 
 export interface GmailReader {
   /** Reads the newest messages the request asks for with the given access token. */
   readInbox(token: string, request: InboxRequest, account?: string): Promise<Inbox>;
+  /** Loads Google's client now, if not yet: called once the app is serving. */
+  warmUp?(): void;
 }
 
 export interface GmailReaderOptions {
   /** API root; the client keeps only its origin. */
   rootUrl: string;
   logger: Logger;
-  /** Calls in flight per summary; Gmail limits concurrent requests per user. */
+  /** Most gets in flight per summary (default: all of them, within Gmail's per-user quota; read-wave.ts). */
   concurrency?: number;
   /** For one whole summary, retries included: one deadline, not a timer per request. */
   timeoutMs?: number;
@@ -46,17 +49,25 @@ export interface GmailReaderOptions {
 /** Creates the reader over one shared Gmail client (the token travels per call). */
 export function createGmailReader(options: GmailReaderOptions): GmailReader {
   const { logger } = options;
-  const concurrency = options.concurrency ?? 10;
+  const concurrency = options.concurrency ?? MAX_GETS_IN_FLIGHT;
   const budget = options.retry ?? DEFAULT_RETRY_BUDGET;
-  const client = gmail({
-    version: 'v1',
-    // Given here, not globally: a global rootUrl is silently ignored by the client.
-    rootUrl: options.rootUrl,
-    // The client's retry ignores Retry-After and 403 rate limits; withRetry below decides instead.
-    retry: false,
-    // A fetch (undici) keeps connections alive and avoids gaxios' dynamic import of node-fetch.
-    fetchImplementation: options.fetch ?? globalThis.fetch,
-  });
+  // Google's client is a fifth of the app's start-up (about 180 ms to load), so it is loaded at the
+  // first summary, or in the idle moment after start (`warmUp`), not before /healthz can answer.
+  let loaded: gmail_v1.Gmail | undefined;
+  const gmailClient = (): gmail_v1.Gmail => {
+    if (loaded) return loaded;
+    const { gmail } = require('@googleapis/gmail') as typeof import('@googleapis/gmail');
+    loaded = gmail({
+      version: 'v1',
+      // Given here, not globally: a global rootUrl is silently ignored by the client.
+      rootUrl: options.rootUrl,
+      // The client's retry ignores Retry-After and 403 rate limits; withRetry below decides instead.
+      retry: false,
+      // A fetch (undici) keeps connections alive and avoids gaxios' dynamic import of node-fetch.
+      fetchImplementation: options.fetch ?? globalThis.fetch,
+    });
+    return loaded;
+  };
   const timeoutMs = options.timeoutMs ?? 30_000;
 
   async function withRetry<T>(what: string, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
@@ -80,11 +91,14 @@ export function createGmailReader(options: GmailReaderOptions): GmailReader {
   }
 
   return {
+    warmUp() {
+      gmailClient();
+    },
     async readInbox(token, request, account) {
       const signal = AbortSignal.timeout(timeoutMs);
       const auth: CallOptions = { headers: { Authorization: `Bearer ${token}` }, signal };
       const listing = withRetry('list', signal, () =>
-        client.users.messages.list(
+        gmailClient().users.messages.list(
           {
             userId: 'me',
             maxResults: request.count,
@@ -97,7 +111,7 @@ export function createGmailReader(options: GmailReaderOptions): GmailReader {
       // The account is only for the header and links; asking for it in parallel adds no round trip.
       const profile = account
         ? Promise.resolve(account)
-        : withRetry('profile', signal, () => client.users.getProfile({ userId: 'me' }, auth))
+        : withRetry('profile', signal, () => gmailClient().users.getProfile({ userId: 'me' }, auth))
             .then((response) => jsonObject(response.data, 'profile').emailAddress ?? undefined)
             .catch((error: unknown) => {
               logger.debug('gmail profile unavailable:', describeError(error));
@@ -105,7 +119,9 @@ export function createGmailReader(options: GmailReaderOptions): GmailReader {
             });
       const listed = jsonObject((await listing.catch(notFoundIsFailure)).data, 'messages.list');
       const ids = (listed.messages ?? []).flatMap((m) => (m.id ? [m.id] : []));
-      const fetched = await mapWithConcurrency(ids, concurrency, (id) => readMessage(id, auth));
+      const fetched = await mapWithConcurrency(ids, getsInFlight(ids.length, concurrency), (id) =>
+        readMessage(id, auth),
+      );
       const messages = fetched.filter((m): m is InboxMessage => m !== undefined);
       const resolvedAccount = await profile;
       return {
@@ -120,7 +136,7 @@ export function createGmailReader(options: GmailReaderOptions): GmailReader {
   async function readMessage(id: string, auth: CallOptions): Promise<InboxMessage | undefined> {
     try {
       const response = await withRetry('get', auth.signal, () =>
-        client.users.messages.get(
+        gmailClient().users.messages.get(
           { userId: 'me', id, format: 'metadata', metadataHeaders: METADATA_HEADERS },
           auth,
         ),

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { BackgroundTasks } from '../background';
+import { busyMessage } from '../blocks/busy-notice';
 import { disconnectConfirmMessage, helpMessage, invalidCommandMessage } from '../blocks/notices';
 import { parseInboxCommand } from '../command-args';
 import type { Visibility } from '../config';
@@ -18,6 +19,8 @@ export interface InboxCommandDeps {
   tasks: BackgroundTasks;
   /** INBOX_VISIBILITY: where a summary goes unless the command starts with `private`. */
   visibility: Visibility;
+  /** Said in `/inbox help` when AI summaries are on (src/tldr/ai-summary-note.ts). */
+  summaryNote?: string;
 }
 
 /**
@@ -27,13 +30,12 @@ export interface InboxCommandDeps {
 export function registerInboxCommand(app: App, deps: InboxCommandDeps): void {
   app.command(INBOX_COMMAND, async ({ command, ack, respond, client }) => {
     const parsed = parseInboxCommand(command.text ?? '');
-    if (parsed.kind === 'help') return ack(helpMessage(deps.visibility));
+    if (parsed.kind === 'help') return ack(helpMessage(deps.visibility, deps.summaryNote));
     if (parsed.kind === 'invalid') return ack(invalidCommandMessage(parsed.problem, command.text ?? ''));
     // Nothing is removed until the person confirms with the button (and Slack's dialog).
     if (parsed.kind === 'disconnect') return ack(disconnectConfirmMessage());
     if (parsed.kind === 'schedule') return ack(schedulesUnavailableMessage(parsed.spec));
     if (parsed.kind === 'schedules') return ack(schedulesUnavailableMessage());
-    await ack();
     const identity = {
       teamId: command.team_id,
       ...(command.enterprise_id ? { enterpriseId: command.enterprise_id } : {}),
@@ -46,12 +48,14 @@ export function registerInboxCommand(app: App, deps: InboxCommandDeps): void {
       userId: command.user_id,
     });
     if (parsed.kind === 'status') {
+      await ack();
       deps.tasks.run(`/inbox status by ${command.user_id}`, async () =>
         replies.showPrivately(await deps.connection.status(identity)),
       );
       return;
     }
-    deps.tasks.run(`/inbox by ${command.user_id}`, () =>
+    // Queued before the ack, so that a full queue is said in the ack itself (src/background.ts).
+    const queued = deps.tasks.offer(`/inbox by ${command.user_id}`, () =>
       deps.flow.run({
         identity,
         request: parsed.request,
@@ -61,5 +65,6 @@ export function registerInboxCommand(app: App, deps: InboxCommandDeps): void {
         responseUrl: command.response_url,
       }),
     );
+    await ack(queued ? undefined : busyMessage());
   });
 }

@@ -21,7 +21,7 @@ export type CommandKind =
 export type ConsentEvent = 'started' | 'completed' | 'failed' | 'expired';
 
 /** Outside services the app calls. */
-export type OutsideService = 'slack' | 'arcade' | 'gmail';
+export type OutsideService = 'slack' | 'arcade' | 'gmail' | 'model';
 
 /** Records what the app does; every method is cheap and never throws. */
 export interface Metrics {
@@ -94,13 +94,13 @@ export function createMetrics(): Metrics {
   });
   const calls = new Counter({
     name: 'inbox_outside_calls_total',
-    help: 'HTTP calls to Slack, Arcade and Gmail, by service and status (error: no answer)',
+    help: 'HTTP calls to Slack, Arcade, Gmail and the summary model, by service and status (error: no answer)',
     labelNames: ['service', 'status'],
     registers: [registry],
   });
   const callSeconds = new Histogram({
     name: 'inbox_outside_call_seconds',
-    help: 'Duration of HTTP calls to Slack, Arcade and Gmail (Arcade long-polls included)',
+    help: 'Duration of HTTP calls to Slack, Arcade, Gmail and the summary model (Arcade long-polls included)',
     labelNames: ['service'],
     buckets: CALL_BUCKETS,
     registers: [registry],

@@ -9,6 +9,8 @@ export function createMemoryPendingStore(): PendingStore {
   const requests = new Map<string, Map<string, PendingRequest>>();
   const leases = new Map<string, string>();
   const delivered = new Set<string>();
+  /** Flow fingerprint → who holds it at the verifier, until when (epoch ms). */
+  const spent = new Map<string, { holder: string; until: number }>();
 
   return {
     durable: false,
@@ -48,6 +50,22 @@ export function createMemoryPendingStore(): PendingStore {
     },
     async release(arcadeUserId, owner) {
       if (leases.get(arcadeUserId) === owner) leases.delete(arcadeUserId);
+    },
+    async claimFlow(flowKey, holder, ttlMs) {
+      const time = Date.now();
+      const current = spent.get(flowKey);
+      if (current && current.until > time) return current.holder;
+      // Bounded by expiry: marks outlive Arcade's flows, then go.
+      if (spent.size > 1000) for (const [key, mark] of spent) if (mark.until <= time) spent.delete(key);
+      spent.set(flowKey, { holder, until: time + ttlMs });
+      return holder;
+    },
+    async markFlow(flowKey, holder, ttlMs) {
+      spent.set(flowKey, { holder, until: Date.now() + ttlMs });
+    },
+    async flowHolder(flowKey) {
+      const mark = spent.get(flowKey);
+      return mark && mark.until > Date.now() ? mark.holder : undefined;
     },
     async claimDelivery(requestId) {
       if (delivered.has(requestId)) return false;

@@ -69,6 +69,16 @@ export interface PendingStore {
    * and keeps the rest for that flow's watch.
    */
   finish(arcadeUserId: string, authId: string, answered: string[], owner: string): Promise<PendingRequest[]>;
+  /**
+   * Binds a consent flow (by its fingerprint, never the id) to the first person who signed in on it
+   * at the verifier, atomically across every instance sharing the store. Resolves with the holder
+   * now recorded: `holder` when this call won or held it already, someone else's otherwise.
+   */
+  claimFlow(flowKey: string, holder: string, ttlMs: number): Promise<string>;
+  /** Overwrites the flow's holder (the verifier marks a confirmed flow as finished). */
+  markFlow(flowKey: string, holder: string, ttlMs: number): Promise<void>;
+  /** The flow's recorded holder, if any. */
+  flowHolder(flowKey: string): Promise<string | undefined>;
   /** Connects (Redis); rejects when the store cannot be reached. */
   open(): Promise<void>;
   /** Closes connections. */

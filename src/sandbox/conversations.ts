@@ -193,6 +193,8 @@ export function createConversations(records: SlackRecords, now: () => number = D
 
       /** Per command: the private message its `replace_original` / `delete_original` acts on. */
       const current = new Map<string, AppEntry | undefined>();
+      /** Per command: its latest in-channel message through the reply link. */
+      const inChannelByCommand = new Map<string, AppEntry>();
       const commandsById = new Map<string, SentCommand>();
       for (const command of commands) {
         commandsById.set(command.responseUrlId, command);
@@ -259,7 +261,15 @@ export function createConversations(records: SlackRecords, now: () => number = D
 
         if (command) {
           if (body.response_type === 'in_channel') {
-            inChannel(channel, fresh('message'));
+            // A later in-channel post with replace_original changes this command's previous one (a TL;DR added).
+            const earlier = inChannelByCommand.get(post.id);
+            if (body.replace_original === true && earlier) {
+              replaceContent(earlier, body);
+              return;
+            }
+            const entry = fresh('message');
+            inChannelByCommand.set(post.id, entry);
+            inChannel(channel, entry);
             return;
           }
           if (!mine) return;

@@ -32,6 +32,7 @@ export async function runSandbox(env: NodeJS.ProcessEnv, ignored: readonly strin
     sandbox = await startSandbox({
       port: settings.port,
       delayMs: settings.delayMs,
+      tldr: settings.tldr,
       appSettings: settings.app,
     });
   } catch (error) {

@@ -12,6 +12,8 @@ export interface SandboxSettings {
   port: number;
   /** Added to every stand-in answer (SANDBOX_DELAY_MS), so the app's background wait is visible. */
   delayMs: number;
+  /** SANDBOX_TLDR (on, the default, or off): the built-in stand-in model writes a TL;DR on each summary. */
+  tldr: boolean;
   /** App settings that also apply in the sandbox, as given. */
   app: Record<string, string>;
 }
@@ -42,11 +44,14 @@ export function readSandboxSettings(env: NodeJS.ProcessEnv): SandboxSettings {
     SANDBOX_DEFAULTS.delayMs,
     MAX_DELAY_MS,
   );
+  const tldrRaw = read('SANDBOX_TLDR')?.toLowerCase();
+  if (tldrRaw !== undefined && tldrRaw !== 'on' && tldrRaw !== 'off')
+    problems.push(`SANDBOX_TLDR must be on or off, got "${tldrRaw}"`);
   const app: Record<string, string> = {};
   for (const name of PASSED_TO_APP) {
     const value = read(name);
     if (value !== undefined) app[name] = value;
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, delayMs, app };
+  return { port, delayMs, tldr: tldrRaw !== 'off', app };
 }

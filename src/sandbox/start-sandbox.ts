@@ -7,6 +7,7 @@ import { INBOX_COMMAND } from '../listeners/inbox-command';
 import { createLogger } from '../log';
 import { type ArcadeStandIn, type Flow, startArcadeStandIn } from '../stand-ins/arcade-stand-in';
 import { type GmailStandIn, startGmailStandIn } from '../stand-ins/gmail-stand-in';
+import { type ModelStandIn, startModelStandIn } from '../stand-ins/openai-stand-in';
 import { postEvent, postInteraction, postSlashCommand } from '../stand-ins/slack-requests';
 import { appHomeOpenedEvent, type SlackStandIn, startSlackStandIn } from '../stand-ins/slack-stand-in';
 import { loadAssets } from './assets';
@@ -51,7 +52,12 @@ export interface SandboxOptions {
   logger?: Logger;
   /** The clock the sample mailboxes are dated from. */
   now?: () => number;
+  /** The built-in stand-in model writes a TL;DR on each summary (docs/tldr.md). Default true. */
+  tldr?: boolean;
 }
+
+/** The model name the sandbox's built-in stand-in answers to. */
+export const SANDBOX_MODEL = 'sandbox-model';
 
 /** A running sandbox. */
 export interface Sandbox {
@@ -61,8 +67,12 @@ export interface Sandbox {
   slack: SlackStandIn;
   arcade: ArcadeStandIn;
   gmail: GmailStandIn;
+  /** The built-in deterministic model (Chat Completions on loopback), when the TL;DR is on. */
+  model?: ModelStandIn;
   app: InboxApp;
   conversations: Conversations;
+  /** The interface the app's own port listens on: loopback. */
+  appAddress: string | undefined;
   /** Stops the page, then the app (which tells anyone still connecting), then the stand-ins. */
   stop(): Promise<void>;
 }
@@ -107,7 +117,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }),
     startGmailStandIn(),
   ]);
-  const standIns = [slack, arcade, gmail];
+  const modelKey = `sk-sandbox-${randomBytes(8).toString('hex')}`;
+  const model =
+    options.tldr === false
+      ? undefined
+      : await startModelStandIn({ apiKey: modelKey, models: [SANDBOX_MODEL] });
+  const standIns = [slack, arcade, gmail, ...(model ? [model] : [])];
   const closeStandIns = () => Promise.all(standIns.map((standIn) => standIn.close())).then(() => undefined);
 
   let app: InboxApp | undefined;
@@ -131,12 +146,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ARCADE_BASE_URL: arcade.baseUrl,
       GMAIL_API_URL: gmail.rootUrl,
       PORT: '0',
+      ...(model
+        ? { SUMMARY_MODEL: SANDBOX_MODEL, OPENAI_BASE_URL: model.baseUrl, OPENAI_API_KEY: modelKey }
+        : {}),
     });
     const logger =
       options.logger ??
-      createLogger({ level: config.logLevel, secrets: [slack.botToken, arcade.apiKey, signingSecret] });
-    app = createInboxApp(config, { logger, shutdownGraceMs: 3000 });
-    const { port: appPort } = await app.start();
+      createLogger({
+        level: config.logLevel,
+        secrets: [slack.botToken, arcade.apiKey, signingSecret, modelKey],
+      });
+    // Loopback only: the sandbox's signing secret is in the page, so its app must not be reachable from elsewhere.
+    app = createInboxApp(config, { logger, shutdownGraceMs: 3000, listenHost: '127.0.0.1' });
+    const { port: appPort, address: appAddress } = await app.start();
     const eventsUrl = `http://127.0.0.1:${appPort}/slack/events`;
 
     const conversations = createConversations(slack, now);
@@ -162,10 +184,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     let stopping: Promise<void> | undefined;
     return {
       url: page.url,
+      appAddress,
       delayMs,
       slack,
       arcade,
       gmail,
+      ...(model ? { model } : {}),
       app,
       conversations,
       stop() {

@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { PostRefusal, SlackMessage } from '../blocks/notices';
 import { deliveredByDmNote } from '../blocks/notices';
 import { MisconfiguredError, ServiceUnavailableError } from '../errors';
+import type { ResponseUrlCheck } from './response-url';
 
 /**
  * Where one command's answers go. Private notices go through the command's `response_url`
@@ -16,9 +17,21 @@ export interface Replies {
   showPrivately(message: SlackMessage, options?: { replace?: boolean }): Promise<void>;
   /** Publishes the summary; resolves with the route that carried it. */
   publish(message: SlackMessage): Promise<DeliveryRoute>;
+  /** Publishes as `publish` does, and says how to change that message later (a TL;DR on top). */
+  publishEditable(message: SlackMessage): Promise<PublishedMessage>;
 }
 
 export type DeliveryRoute = 'channel' | 'response_url' | 'dm';
+
+/** A published message that can be changed in place. */
+export interface PublishedMessage {
+  route: DeliveryRoute;
+  /**
+   * Replaces its content: `chat.update` with the channel and ts `chat.postMessage` answered (the
+   * channel, or the DM), or `replace_original` through the reply link that posted it.
+   */
+  edit(message: SlackMessage): Promise<void>;
+}
 
 export interface RepliesOptions {
   client: WebClient;
@@ -58,6 +71,48 @@ export function createReplies({ client, respond: rawRespond, channelId, userId }
     translate(() =>
       client.chat.postMessage({ channel: userId, ...message, unfurl_links: false, unfurl_media: false }),
     );
+  /** `chat.update` of a message `chat.postMessage` posted (it answered with its channel and ts). */
+  const updater =
+    (posted: { channel?: string; ts?: string }) =>
+    async (message: SlackMessage): Promise<void> => {
+      const { channel, ts } = posted;
+      if (!channel || !ts) throw new Error('Slack did not say where the message was posted');
+      await translate(() => client.chat.update({ channel, ts, ...message }));
+    };
+
+  async function publishEditable(message: SlackMessage): Promise<PublishedMessage> {
+    let refusal: PostRefusal;
+    try {
+      const posted = await translate(() =>
+        client.chat.postMessage({
+          channel: channelId,
+          ...message,
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      );
+      return { route: 'channel', edit: updater(posted) };
+    } catch (error) {
+      if (!(error instanceof PostRefusedError)) throw error;
+      refusal = error.refusal;
+    }
+    try {
+      // A new message, never a replacement: from a Share click, the clicked private message stays.
+      await respond({ response_type: 'in_channel', replace_original: false, ...message });
+      return {
+        route: 'response_url',
+        // Now the latest message of this reply link: the one `replace_original` acts on.
+        edit: async (next) => {
+          await respond({ response_type: 'in_channel', replace_original: true, ...next });
+        },
+      };
+    } catch (error) {
+      if (!isRespondFailure(error)) throw error;
+    }
+    await directMessage({ text: deliveredByDmNote(channelId, refusal) });
+    const posted = await directMessage(message);
+    return { route: 'dm', edit: updater(posted) };
+  }
 
   return {
     async showPrivately(message, options) {
@@ -75,32 +130,10 @@ export function createReplies({ client, respond: rawRespond, channelId, userId }
     },
 
     async publish(message) {
-      let refusal: PostRefusal;
-      try {
-        await translate(() =>
-          client.chat.postMessage({
-            channel: channelId,
-            ...message,
-            unfurl_links: false,
-            unfurl_media: false,
-          }),
-        );
-        return 'channel';
-      } catch (error) {
-        if (!(error instanceof PostRefusedError)) throw error;
-        refusal = error.refusal;
-      }
-      try {
-        // A new message, never a replacement: from a Share click, the clicked private message stays.
-        await respond({ response_type: 'in_channel', replace_original: false, ...message });
-        return 'response_url';
-      } catch (error) {
-        if (!isRespondFailure(error)) throw error;
-      }
-      await directMessage({ text: deliveredByDmNote(channelId, refusal) });
-      await directMessage(message);
-      return 'dm';
+      return (await publishEditable(message)).route;
     },
+
+    publishEditable,
   };
 }
 
@@ -109,8 +142,14 @@ export function createReplies({ client, respond: rawRespond, channelId, userId }
  * transport, failing on a non-2xx answer as Bolt's does. Lets any instance answer a command it did
  * not receive. The URL is a bearer link: it is never put in an error or a log line.
  */
-export function respondVia(fetchFn: typeof fetch, responseUrl: string): RespondFn {
+export function respondVia(
+  fetchFn: typeof fetch,
+  responseUrl: string,
+  isSlackUrl: ResponseUrlCheck = () => true,
+): RespondFn {
   return async (message) => {
+    // Not Slack's: refused like an expired link, so the person is answered by DM instead.
+    if (!isSlackUrl(responseUrl)) throw new ResponseUrlError(0, 'not_a_slack_response_url');
     const body = typeof message === 'string' ? { text: message } : message;
     const response = await fetchFn(responseUrl, {
       method: 'POST',
@@ -173,10 +212,12 @@ export function createStoredReplies(options: {
   responseUrl: string;
   channelId: string;
   userId: string;
+  /** Only Slack's hosts are posted to (src/slack/response-url.ts). */
+  isSlackUrl?: ResponseUrlCheck;
 }): Replies {
   return createReplies({
     client: options.client,
-    respond: respondVia(options.fetch, options.responseUrl),
+    respond: respondVia(options.fetch, options.responseUrl, options.isSlackUrl),
     channelId: options.channelId,
     userId: options.userId,
   });

@@ -24,6 +24,11 @@ export interface SummaryStore {
   put(owner: string, message: SlackMessage, reference?: string): string;
   /** Takes the summary for sharing: only its owner can, and only once. */
   take(reference: string, owner: string): StoredSummary;
+  /**
+   * Swaps in a newer version of a summary not yet shared (its TL;DR added); false when it was
+   * shared, expired or is unknown, and the private copy must then be left alone.
+   */
+  update(reference: string, owner: string, message: SlackMessage): boolean;
   readonly size: number;
 }
 
@@ -74,6 +79,12 @@ export function createSummaryStore(
       // Kept as a marker until it expires, so a second click does not post the summary twice.
       delete entry.message;
       return { kind: 'found', message };
+    },
+    update(reference, owner, message) {
+      const entry = entries.get(reference);
+      if (!entry?.message || entry.expiresAt <= now() || entry.owner !== owner) return false;
+      entry.message = message;
+      return true;
     },
     get size() {
       return entries.size;

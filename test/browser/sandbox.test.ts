@@ -65,6 +65,9 @@ if (!existsSync(CHROMIUM)) {
       logs.length = 0;
       sandbox = await startSandbox({
         delayMs: DELAY_MS,
+        // These tests count the summary's own links and texts; the TL;DR on top is covered by
+        // test/unit/sandbox/sandbox-http.test.ts and test/integration/tldr.test.ts.
+        tldr: false,
         logger: createLogger({
           level: 'info',
           secrets: [],

@@ -98,6 +98,29 @@ describe('/inbox for a person already connected to Gmail', () => {
     expect(wire).toContain('&lt;!channel&gt;');
   });
 
+  it('reads 25 messages in one wave: every get in flight at once', async () => {
+    h.gmail.addMailbox(TOKEN, { email: 'alice@example.com', messages: makeMessages(30) });
+    // Held answers make the gets overlap, so the stand-in sees how many were in flight together.
+    h.gmail.delayMs = 50;
+    await h.command({ text: '25' });
+    const posted = await waitFor(() => h.slack.messages[0]);
+    expect(messageLinks(posted.blocks)).toHaveLength(25);
+    expect(h.gmail.calls.filter((c) => /\/messages\/[^/]+$/.test(c.path))).toHaveLength(25);
+    expect(h.gmail.maxInFlight).toBe(25);
+  });
+
+  it('retries only the gets Gmail refused in the wave, after their Retry-After, and keeps the rest', async () => {
+    h.gmail.addMailbox(TOKEN, { email: 'alice@example.com', messages: makeMessages(30) });
+    h.gmail.failNext('get', { status: 429, retryAfter: '0.05' }, 3);
+    await h.command({ text: '25' });
+    const posted = await waitFor(() => h.slack.messages[0]);
+    expect(messageLinks(posted.blocks)).toHaveLength(25);
+    // 25 gets, three answered 429 and asked again: 28 in all, none of the others repeated.
+    const gets = h.gmail.calls.filter((c) => /\/messages\/[^/]+$/.test(c.path));
+    expect(gets).toHaveLength(28);
+    expect(new Set(gets.map((c) => c.path)).size).toBe(25);
+  });
+
   it('skips a message deleted between the list and its read, and says so', async () => {
     const messages = makeMessages(5);
     h.gmail.addMailbox(TOKEN, { email: 'alice@example.com', messages });

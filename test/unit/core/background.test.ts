@@ -125,7 +125,7 @@ describe('admission of background tasks', () => {
 
   it('never runs more than maxConcurrent at once, and runs every queued task in the end', async () => {
     const { logger } = collectLogs();
-    const tasks = createBackgroundTasks(logger, { minConcurrent: 1, maxConcurrent: 3, lagThresholdMs: 1000 });
+    const tasks = createBackgroundTasks(logger, { minConcurrent: 1, maxConcurrent: 3, busyAbove: 1.01 });
     let running = 0;
     let peak = 0;
     const gates = Array.from({ length: 10 }, deferred);
@@ -147,12 +147,12 @@ describe('admission of background tasks', () => {
     expect(finished).toBe(10);
   });
 
-  it('while the event loop lags, admits only minConcurrent', async () => {
+  it('while the event loop is busy, admits only minConcurrent', async () => {
     const { logger } = collectLogs();
     const tasks = createBackgroundTasks(logger, {
       minConcurrent: 2,
       maxConcurrent: 50,
-      lagThresholdMs: 5,
+      busyAbove: 0.5,
       sampleEveryMs: 5,
     });
     let started = 0;
@@ -160,7 +160,7 @@ describe('admission of background tasks', () => {
     for (let i = 0; i < 20; i++) {
       tasks.run(`t${i}`, async () => {
         started++;
-        // Every task blocks the loop for 30 ms: the lag sampler must see it and hold the queue back.
+        // Every task blocks the loop for 30 ms: the utilisation sampler must see it and hold the queue back.
         const until = Date.now() + 30;
         while (Date.now() < until) {}
         await gate.promise;

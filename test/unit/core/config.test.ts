@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       logFormat: 'text',
       shutdownGraceMs: 10_000,
+      summaries: { concurrency: 64, queueLimit: 2000 },
       visibility: 'channel',
     });
   });
@@ -68,6 +69,8 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       LOG_FORMAT: 'json',
       METRICS_PORT: '9464',
+      SUMMARY_CONCURRENCY: '8',
+      SUMMARY_QUEUE_LIMIT: '0',
     });
     expect(config).toEqual({
       slack: {
@@ -82,16 +85,23 @@ describe('loadConfig', () => {
       logFormat: 'json',
       metrics: { port: 9464, host: '127.0.0.1' },
       shutdownGraceMs: 10_000,
+      summaries: { concurrency: 8, queueLimit: 0 },
       visibility: 'channel',
     });
   });
 
   it('reports every problem at once in one ConfigError that names each variable', () => {
-    const error = configError({ PORT: '99999', SLACK_API_URL: 'not a url', LOG_LEVEL: 'loud' });
+    const error = configError({
+      PORT: '99999',
+      SLACK_API_URL: 'not a url',
+      LOG_LEVEL: 'loud',
+      SUMMARY_CONCURRENCY: '0',
+      SUMMARY_QUEUE_LIMIT: 'many',
+    });
     expect(error).toBeInstanceOf(Error);
     expect(error.code).toBe('config_invalid');
     expect(error.name).toBe('ConfigError');
-    expect(error.problems).toHaveLength(6);
+    expect(error.problems).toHaveLength(8);
     const named = [
       'SLACK_BOT_TOKEN',
       'SLACK_SIGNING_SECRET',
@@ -99,13 +109,15 @@ describe('loadConfig', () => {
       'PORT',
       'SLACK_API_URL',
       'LOG_LEVEL',
+      'SUMMARY_CONCURRENCY',
+      'SUMMARY_QUEUE_LIMIT',
     ];
     for (const name of named) {
       expect(error.problems.filter((problem) => problem.startsWith(`${name} `))).toHaveLength(1);
       expect(error.message).toContain(name);
     }
     // One problem per line, so an operator reads a list.
-    expect(error.message.split('\n').filter((line) => line.startsWith('  - '))).toHaveLength(6);
+    expect(error.message.split('\n').filter((line) => line.startsWith('  - '))).toHaveLength(8);
   });
 
   it('names exactly the three required settings when the environment is empty', () => {
@@ -176,7 +188,10 @@ describe('loadConfig', () => {
       ['SLACK_SIGNING_SECRET', { ...HTTP_ENV, SLACK_SIGNING_SECRET: 'abc' }],
       ['ARCADE_API_KEY', { ...HTTP_ENV, ARCADE_API_KEY: 'arc_1' }],
       ['SLACK_BOT_TOKEN', { ...HTTP_ENV, SLACK_BOT_TOKEN: 'xoxb-1' }],
-      ["REDIS_URL's password", { ...HTTP_ENV, REDIS_URL: 'redis://:pw@localhost:6379' }],
+      [
+        "REDIS_URL's password",
+        { ...HTTP_ENV, REDIS_URL: 'redis://:pw@localhost:6379', RECORD_SECRET: 'r'.repeat(40) },
+      ],
     ])('refuses a too-short %s, naming its length only', (name, env) => {
       const { problems, message } = configError(env);
       expect(problems).toEqual([expect.stringContaining(`${name} is too short to be real`)]);
@@ -388,6 +403,7 @@ describe('configSecrets', () => {
       SLACK_CLIENT_SECRET: 'client-secret-0004',
       VERIFIER_SECRET: 'v'.repeat(40),
       REDIS_URL: 'redis://user:redis-pass-0005@127.0.0.1:6379',
+      RECORD_SECRET: 'record-secret-0007-0123456789abcdef0123',
     });
     expect(configSecrets(config)).toEqual(
       expect.arrayContaining([
@@ -397,6 +413,7 @@ describe('configSecrets', () => {
         'client-secret-0004',
         'v'.repeat(40),
         'redis-pass-0005',
+        'record-secret-0007-0123456789abcdef0123',
       ]),
     );
   });
@@ -408,5 +425,58 @@ describe('configSecrets', () => {
       ARCADE_API_KEY: 'arc_key_secret_0003',
     });
     expect(configSecrets(config)).toContain('xapp-app-secret-0006');
+  });
+});
+
+describe('loadConfig: AI summaries (SUMMARY_MODEL)', () => {
+  it('is off by default, and on with a model name, OpenAI as the default host and a 15 s deadline', () => {
+    expect(loadConfig(HTTP_ENV).summaryModel).toBeUndefined();
+    const config = loadConfig({
+      ...HTTP_ENV,
+      SUMMARY_MODEL: 'gpt-4o-mini',
+      OPENAI_API_KEY: 'sk-proj-0123456789',
+    });
+    expect(config.summaryModel).toEqual({
+      model: 'gpt-4o-mini',
+      baseUrl: 'https://api.openai.com/v1',
+      apiKey: 'sk-proj-0123456789',
+      timeoutMs: 15_000,
+    });
+    expect(configSecrets(config)).toContain('sk-proj-0123456789');
+  });
+
+  it('takes a self-hosted server without a key', () => {
+    const config = loadConfig({
+      ...HTTP_ENV,
+      SUMMARY_MODEL: 'llama3.1:8b',
+      OPENAI_BASE_URL: 'http://ollama.internal:11434/v1',
+      SUMMARY_TIMEOUT_SECONDS: '30',
+    });
+    expect(config.summaryModel).toEqual({
+      model: 'llama3.1:8b',
+      baseUrl: 'http://ollama.internal:11434/v1',
+      timeoutMs: 30_000,
+    });
+  });
+
+  it('reports every problem at once, never echoing the key', () => {
+    const error = configError({
+      ...HTTP_ENV,
+      SUMMARY_MODEL: 'bad model!',
+      OPENAI_BASE_URL: 'https://user:sekrit-pass@api.openai.com/v1',
+      SUMMARY_TIMEOUT_SECONDS: '0',
+      OPENAI_CUSTOM_HEADERS: 'X-Leak: 1',
+    });
+    expect(error.problems).toEqual([
+      expect.stringMatching(/^SUMMARY_MODEL must be a model name/),
+      'OPENAI_BASE_URL must not contain a user name or password; use OPENAI_API_KEY',
+      expect.stringMatching(/^OPENAI_API_KEY is missing: api\.openai\.com needs/),
+      expect.stringMatching(/^OPENAI_CUSTOM_HEADERS is set/),
+      'SUMMARY_TIMEOUT_SECONDS must be a whole number from 1 to 120, got "0"',
+    ]);
+    expect(error.message).not.toContain('sekrit-pass');
+    expect(configError({ ...HTTP_ENV, OPENAI_BASE_URL: 'http://x/v1' }).problems).toEqual([
+      'OPENAI_BASE_URL is set but SUMMARY_MODEL is not: set SUMMARY_MODEL to turn AI summaries on',
+    ]);
   });
 });

@@ -4,7 +4,7 @@ import { readSandboxSettings, SANDBOX_DEFAULTS } from '../../../src/sandbox/sand
 
 describe('readSandboxSettings', () => {
   it('defaults to port 3000 and a 300 ms delay', () => {
-    expect(readSandboxSettings({})).toEqual({ port: 3000, delayMs: 300, app: {} });
+    expect(readSandboxSettings({})).toEqual({ port: 3000, delayMs: 300, tldr: true, app: {} });
     expect(SANDBOX_DEFAULTS).toEqual({ port: 3000, delayMs: 300 });
   });
 
@@ -18,8 +18,10 @@ describe('readSandboxSettings', () => {
         INBOX_VISIBILITY: 'private',
         ARCADE_BASE_URL: 'https://ignored.example',
       }),
-    ).toEqual({ port: 0, delayMs: 0, app: { LOG_LEVEL: 'warn', INBOX_VISIBILITY: 'private' } });
+    ).toEqual({ port: 0, delayMs: 0, tldr: true, app: { LOG_LEVEL: 'warn', INBOX_VISIBILITY: 'private' } });
     expect(readSandboxSettings({ PORT: '8080' }).port).toBe(8080);
+    expect(readSandboxSettings({ SANDBOX_TLDR: 'off' }).tldr).toBe(false);
+    expect(() => readSandboxSettings({ SANDBOX_TLDR: 'maybe' })).toThrow('SANDBOX_TLDR must be on or off');
   });
 
   it('reports every bad value at once, naming the variable', () => {
