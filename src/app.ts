@@ -335,6 +335,12 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     logger,
     visibility: config.visibility,
     ...(summaryNote ? { summaryNote } : {}),
+    // Like /inbox consents, so the verifier on another instance accepts the tab's Connect link.
+    noteConsent: (arcadeUserId, authId) =>
+      store.noteConsent(arcadeUserId, authId, config.consentTimeoutMs).catch((error: unknown) => {
+        // The tab still shows its link; only another instance's verifier would not know it.
+        logger.warn('recording the Home tab consent in the store failed:', describeError(error));
+      }),
     publish: async (userId, view) => {
       await bolt.client.views.publish({ user_id: userId, view });
     },
@@ -362,6 +368,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
   let started = false;
   let storeOpen = false;
   let metricsServer: MetricsServer | undefined;
+  let warmUpTimer: NodeJS.Timeout | undefined;
   return {
     bolt,
     pending,
@@ -415,7 +422,15 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
         );
       }
       // Google's client loads once the app is serving, in the first idle moment (gmail-reader.ts).
-      setTimeout(() => reader.warmUp?.(), 1000).unref();
+      warmUpTimer = setTimeout(() => {
+        try {
+          reader.warmUp?.();
+        } catch (error) {
+          // Loaded again at the first summary, which reports any problem to the person.
+          logger.warn('loading the Gmail client failed:', describeError(error));
+        }
+      }, 1000);
+      warmUpTimer.unref();
       if (transport.mode === 'http') {
         const server = (await bolt.start(
           tuning.listenHost ? { port: transport.port, host: tuning.listenHost } : transport.port,
@@ -431,9 +446,14 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
       const server = healthServer();
       if (!server) return { port: transport.port };
       if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
+      // Bolt creates this server itself: the same limits, set after the fact.
+      server.headersTimeout = HTTP_SERVER_OPTIONS.headersTimeout ?? server.headersTimeout;
+      server.requestTimeout = HTTP_SERVER_OPTIONS.requestTimeout ?? server.requestTimeout;
+      server.maxConnections = MAX_CONNECTIONS;
       return { port: (server.address() as AddressInfo).port };
     },
     async stop() {
+      clearTimeout(warmUpTimer);
       if (started) {
         started = false;
         const closed = socketClosed();

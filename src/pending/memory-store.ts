@@ -11,6 +11,8 @@ export function createMemoryPendingStore(): PendingStore {
   const delivered = new Set<string>();
   /** Flow fingerprint → who holds it at the verifier, until when (epoch ms). */
   const spent = new Map<string, { holder: string; until: number }>();
+  /** App Home consents: person → the flow and until when it counts. */
+  const noted = new Map<string, { authId: string; until: number }>();
 
   return {
     durable: false,
@@ -50,6 +52,14 @@ export function createMemoryPendingStore(): PendingStore {
     },
     async release(arcadeUserId, owner) {
       if (leases.get(arcadeUserId) === owner) leases.delete(arcadeUserId);
+    },
+    async noteConsent(arcadeUserId, authId, ttlMs) {
+      noted.set(arcadeUserId, { authId, until: Date.now() + ttlMs });
+    },
+    async notedConsent(arcadeUserId) {
+      const note = noted.get(arcadeUserId);
+      if (note && note.until <= Date.now()) noted.delete(arcadeUserId);
+      return note && note.until > Date.now() ? note.authId : undefined;
     },
     async claimFlow(flowKey, holder, ttlMs) {
       const time = Date.now();

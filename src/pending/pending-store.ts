@@ -70,6 +70,13 @@ export interface PendingStore {
    */
   finish(arcadeUserId: string, authId: string, answered: string[], owner: string): Promise<PendingRequest[]>;
   /**
+   * Records a consent with nobody waiting on a summary (the App Home tab's Connect link), so the
+   * verifier on any instance knows this app asked for it. Kept for `ttlMs`.
+   */
+  noteConsent(arcadeUserId: string, authId: string, ttlMs: number): Promise<void>;
+  /** The consent `noteConsent` recorded for the person, while it lasts. */
+  notedConsent(arcadeUserId: string): Promise<string | undefined>;
+  /**
    * Binds a consent flow (by its fingerprint, never the id) to the first person who signed in on it
    * at the verifier, atomically across every instance sharing the store. Resolves with the holder
    * now recorded: `holder` when this call won or held it already, someone else's otherwise.

@@ -90,6 +90,7 @@ export function createRedisPendingStore(options: RedisStoreOptions): PendingStor
     lease: (user: string) => `${prefix}lease:${user}`,
     delivered: (requestId: string) => `${prefix}delivered:${requestId}`,
     spentFlow: (flowKey: string) => `${prefix}spent-flow:${flowKey}`,
+    notedConsent: (user: string) => `${prefix}home-consent:${user}`,
   };
   const client = createClient({
     url: options.url,
@@ -167,6 +168,12 @@ export function createRedisPendingStore(options: RedisStoreOptions): PendingStor
         expiration: { type: 'PX', value: DELIVERY_CLAIM_TTL_MS },
       });
       return set === 'OK';
+    },
+    async noteConsent(arcadeUserId, authId, ttlMs) {
+      await client.set(key.notedConsent(arcadeUserId), authId, { expiration: { type: 'PX', value: ttlMs } });
+    },
+    async notedConsent(arcadeUserId) {
+      return (await client.get(key.notedConsent(arcadeUserId))) ?? undefined;
     },
     async claimFlow(flowKey, holder, ttlMs) {
       const set = await client.set(key.spentFlow(flowKey), holder, {
