@@ -1,4 +1,6 @@
 import type { InboxRequest } from './inbox';
+import { EVERY_WORD, parseSchedule } from './schedules/parse-schedule';
+import type { ScheduleSpec } from './schedules/schedule-spec';
 
 /** `/inbox` with no count shows this many messages. */
 export const DEFAULT_COUNT = 10;
@@ -12,13 +14,18 @@ export type ParsedCommand =
   | { kind: 'summary'; request: InboxRequest; privately?: true }
   | { kind: 'help' }
   | { kind: 'status' }
+  /** `/inbox every …`: a digest at a local time; `request` is what each digest shows. */
+  | { kind: 'schedule'; spec: ScheduleSpec; request: InboxRequest; privately?: true }
+  /** `/inbox schedules`: the person's schedules, each with a Remove button. */
+  | { kind: 'schedules' }
   | { kind: 'disconnect' }
   | { kind: 'invalid'; problem: string };
 
 const HELP_WORDS = new Set(['help', '-h', '--help', '?', 'usage']);
 /** Commands that are the whole text; with anything after them they are a Gmail search. */
-const WHOLE_WORD_COMMANDS: Record<string, 'status' | 'disconnect'> = {
+const WHOLE_WORD_COMMANDS: Record<string, 'status' | 'disconnect' | 'schedules'> = {
   status: 'status',
+  schedules: 'schedules',
   disconnect: 'disconnect',
 };
 /** A leading word asking for a private summary, whatever INBOX_VISIBILITY says. */
@@ -37,10 +44,25 @@ export function parseInboxCommand(rawText: string): ParsedCommand {
   if (whole) return { kind: whole };
   const [firstWord = ''] = cleaned.split(/\s/, 1);
   if (firstWord.toLowerCase() === PRIVATE_WORD) {
-    const parsed = parseSummary(cleaned.slice(firstWord.length).trim());
-    return parsed.kind === 'summary' ? { ...parsed, privately: true } : parsed;
+    const parsed = parseScheduleOrSummary(cleaned.slice(firstWord.length).trim());
+    return parsed.kind === 'summary' || parsed.kind === 'schedule' ? { ...parsed, privately: true } : parsed;
   }
-  return parseSummary(cleaned);
+  return parseScheduleOrSummary(cleaned);
+}
+
+/**
+ * A leading `every` makes a schedule; a search that starts with "every" is typed after a count
+ * (`/inbox 10 every day`) or in quotes (`/inbox "every day"`), which Gmail reads the same way.
+ */
+function parseScheduleOrSummary(text: string): ParsedCommand {
+  const [firstWord = ''] = text.split(/\s/, 1);
+  if (firstWord.toLowerCase() !== EVERY_WORD) return parseSummary(text);
+  const schedule = parseSchedule(text.slice(firstWord.length));
+  if (schedule.kind === 'invalid') return schedule;
+  const digest = parseSummary(schedule.rest);
+  if (digest.kind === 'help') return parseSummary(`10 ${schedule.rest}`);
+  if (digest.kind !== 'summary') return digest;
+  return { kind: 'schedule', spec: schedule.spec, request: digest.request };
 }
 
 /** The count-then-search part (also `help`). */

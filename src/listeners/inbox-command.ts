@@ -6,6 +6,7 @@ import { parseInboxCommand } from '../command-args';
 import type { Visibility } from '../config';
 import type { ConnectionFlow } from '../connection/connection-flow';
 import type { InboxFlow } from '../inbox-flow';
+import { schedulesUnavailableMessage } from '../schedules/schedule-notices';
 import { createReplies } from '../slack/replies';
 
 /** The slash command this app answers; it must match `manifest.yml`. */
@@ -33,6 +34,8 @@ export function registerInboxCommand(app: App, deps: InboxCommandDeps): void {
     if (parsed.kind === 'invalid') return ack(invalidCommandMessage(parsed.problem, command.text ?? ''));
     // Nothing is removed until the person confirms with the button (and Slack's dialog).
     if (parsed.kind === 'disconnect') return ack(disconnectConfirmMessage());
+    if (parsed.kind === 'schedule') return ack(schedulesUnavailableMessage(parsed.spec));
+    if (parsed.kind === 'schedules') return ack(schedulesUnavailableMessage());
     const identity = {
       teamId: command.team_id,
       ...(command.enterprise_id ? { enterpriseId: command.enterprise_id } : {}),

@@ -7,7 +7,15 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
  */
 
 /** What a `/inbox` asked for, as parsed (src/command-args.ts). */
-export type CommandKind = 'summary' | 'private' | 'status' | 'disconnect' | 'help' | 'invalid';
+export type CommandKind =
+  | 'summary'
+  | 'private'
+  | 'status'
+  | 'disconnect'
+  | 'help'
+  | 'invalid'
+  | 'schedule'
+  | 'schedules';
 
 /** Where a consent ended up. `started`: the Connect prompt was shown. */
 export type ConsentEvent = 'started' | 'completed' | 'failed' | 'expired';

@@ -1,0 +1,100 @@
+import { planCatchUp } from './catch-up';
+import { isKnownTimeZone } from './next-run';
+import type { Schedule, ScheduleStore } from './schedule-store';
+
+/** What one delivered slot needs to know beyond the schedule itself. */
+export interface DigestSlot {
+  /** The slot's instant: names it (exactly-once) and ends the Gmail window. */
+  slot: number;
+  /** Start of the Gmail window: the previous digest, or when the schedule was made. */
+  since: number;
+  /** Slots that went unsent since the previous digest. */
+  skipped: number;
+}
+
+/** What a run of one slot came to. */
+export type DigestResult = 'delivered' | 'skipped';
+
+export interface ScheduleRunnerDeps {
+  store: ScheduleStore;
+  /** The clock, so tests can move time; Date.now by default. */
+  now?: () => number;
+  /** The person's current Slack time zone, or undefined when Slack cannot say (the stored one is kept). */
+  timeZoneOf(schedule: Schedule): Promise<string | undefined>;
+  /** Sends one digest; 'skipped' when it could not (consent needed), which the next digest mentions. */
+  deliver(schedule: Schedule, slot: DigestSlot): Promise<DigestResult>;
+  /** Digests in flight at once, so 10,000 due in one minute do not starve the acks. */
+  concurrency?: number;
+  /** Errors of one schedule's run; the others carry on. */
+  onError(schedule: Schedule, error: unknown): void;
+}
+
+export interface ScheduleRunner {
+  /** Runs every due slot once; resolves when all of them have ended. */
+  tick(): Promise<void>;
+}
+
+/**
+ * The memory-mode runner: on each tick, every due schedule refreshes its time zone, sends its
+ * slot (or counts it skipped), and moves to its next slot. Within one process a slot runs once
+ * because a schedule is not picked up again while its run is in flight.
+ */
+export function createScheduleRunner(deps: ScheduleRunnerDeps): ScheduleRunner {
+  const now = deps.now ?? Date.now;
+  const limit = Math.max(1, deps.concurrency ?? 50);
+  const running = new Set<string>();
+
+  async function runOne(schedule: Schedule): Promise<void> {
+    const fresh = await deps.timeZoneOf(schedule).catch(() => undefined);
+    const timeZone = fresh && isKnownTimeZone(fresh) ? fresh : schedule.timeZone;
+    const plan = planCatchUp(schedule.spec, timeZone, schedule.nextRun, now());
+    let next: Schedule = {
+      ...schedule,
+      timeZone,
+      nextRun: plan.next,
+      skipped: schedule.skipped + plan.skipped,
+    };
+    if (plan.deliver !== undefined) {
+      // Moved on before sending, so a slow or failing delivery is never sent twice by a later tick.
+      await deps.store.update(next);
+      const slot = {
+        slot: plan.deliver,
+        since: schedule.lastDelivered ?? schedule.createdAt,
+        skipped: next.skipped,
+      };
+      let result: DigestResult = 'skipped';
+      try {
+        result = await deps.deliver(next, slot);
+      } finally {
+        next =
+          result === 'delivered'
+            ? { ...next, lastDelivered: plan.deliver, skipped: 0 }
+            : { ...next, skipped: next.skipped + 1 };
+        await deps.store.update(next);
+      }
+      return;
+    }
+    await deps.store.update(next);
+  }
+
+  return {
+    async tick() {
+      const due = (await deps.store.due(now())).filter((schedule) => !running.has(schedule.id));
+      let index = 0;
+      const worker = async () => {
+        while (index < due.length) {
+          const schedule = due[index++] as Schedule;
+          running.add(schedule.id);
+          try {
+            await runOne(schedule);
+          } catch (error) {
+            deps.onError(schedule, error);
+          } finally {
+            running.delete(schedule.id);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(limit, due.length) }, worker));
+    },
+  };
+}
