@@ -48,7 +48,7 @@ if (!existsSync(tsc) || (ifStale && !existsSync(tsx))) {
   process.exit(1);
 }
 if (ifStale) {
-  run(['--import', tsx, join(ROOT, 'src/settings-check.ts')], 'the settings check');
+  run(['--import', tsx, join(ROOT, 'src/core/settings-check.ts')], 'the settings check');
   process.stderr.write('Building dist/ (src/ changed since the last build) ...\n');
 }
 run([tsc, '-p', 'tsconfig.build.json'], 'the build');

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { createLogger } from '../src/log';
+import { createLogger } from '../src/core/log';
 import { startSandbox } from '../src/sandbox/start-sandbox';
 import { SANDBOX_PEOPLE } from '../src/sandbox/workspace';
 

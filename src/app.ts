@@ -12,19 +12,29 @@ import type { RetryOptions, WebClientOptions } from '@slack/web-api';
 import { createUserConfirmer } from './auth/confirm-user';
 import { createConsentWatcher } from './auth/consent-watcher';
 import { createArcadeClient, createGmailAccess } from './auth/gmail-access';
-import { createBackgroundTasks } from './background';
-import { type Config, configSecrets } from './config';
 import { createAppHome } from './connection/app-home';
 import { createConnectionFlow } from './connection/connection-flow';
+import { createBackgroundTasks } from './core/background';
+import { type Config, configSecrets } from './core/config';
+import { createLogger, describeError, namedLogger } from './core/log';
+import { deriveKey } from './core/sealing';
+import {
+  type GuardStats,
+  guardSlackEvents,
+  HTTP_SERVER_OPTIONS,
+  MAX_CONNECTIONS,
+} from './core/slack-events-guard';
+import { slackStartupProblem } from './core/slack-startup-error';
+import { createTransports } from './core/transport';
 import { createGmailReader } from './gmail/gmail-reader';
 import type { RetryBudget } from './gmail/retry-policy';
-import { createArcadeUserIdResolver } from './identity';
-import { createInboxFlow } from './inbox-flow';
+import { createEmailLookup } from './identity/email-lookup';
+import { createArcadeUserIdResolver } from './identity/identity';
+import { createInboxFlow } from './inbox/inbox-flow';
 import { registerAppHome } from './listeners/app-home';
 import { registerConnectionButtons } from './listeners/connection-buttons';
 import { INBOX_COMMAND, registerInboxCommand } from './listeners/inbox-command';
 import { registerLinkButtons } from './listeners/link-buttons';
-import { createLogger, describeError, namedLogger } from './log';
 import { createCommandMetrics } from './metrics/command-metrics';
 import { createMeteredFetch } from './metrics/metered-fetch';
 import { createMetrics, type Metrics } from './metrics/metrics';
@@ -32,19 +42,9 @@ import { type MetricsServer, startMetricsServer } from './metrics/metrics-server
 import { createMemoryPendingStore } from './pending/memory-store';
 import { createPendingConsents, type PendingConsents } from './pending/pending-consents';
 import type { PendingStore } from './pending/pending-store';
-import { deriveKey } from './sealing';
-import { createEmailLookup } from './slack/email-lookup';
 import { createStoredReplies } from './slack/replies';
 import { responseUrlCheck } from './slack/response-url';
-import {
-  type GuardStats,
-  guardSlackEvents,
-  HTTP_SERVER_OPTIONS,
-  MAX_CONNECTIONS,
-} from './slack-events-guard';
-import { slackStartupProblem } from './slack-startup-error';
 import { aiSummaryInfo, aiSummaryNote } from './tldr/ai-summary-note';
-import { createTransports } from './transport';
 import { createFlowOwners } from './verifier/flow-owners';
 import { createOneTimeIds } from './verifier/one-time-ids';
 import { createSlackSignIn } from './verifier/slack-sign-in';
@@ -100,7 +100,7 @@ export interface InboxApp {
   readonly metrics: Metrics;
   /** The port GET /metrics is served on once started (METRICS_PORT), else undefined. */
   readonly metricsPort: number | undefined;
-  /** HTTP mode: what the /slack/events guard refused (src/slack-events-guard.ts). */
+  /** HTTP mode: what the /slack/events guard refused (src/core/slack-events-guard.ts). */
   readonly requestGuard: GuardStats | undefined;
 }
 

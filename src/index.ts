@@ -1,8 +1,8 @@
 import dotenv from 'dotenv';
 import { createInboxApp, StartupError } from './app';
-import { ConfigError, configSecrets, loadConfig } from './config';
-import { createLogger, describeError } from './log';
-import { decideStartupMode, refusalMessage, sandboxRefusalMessage } from './startup-mode';
+import { ConfigError, configSecrets, loadConfig } from './core/config';
+import { createLogger, describeError } from './core/log';
+import { decideStartupMode, refusalMessage, sandboxRefusalMessage } from './core/startup-mode';
 
 /**
  * Process entry: settings → app → start; SIGTERM/SIGINT stop it cleanly. With no Slack or Arcade

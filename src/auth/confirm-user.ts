@@ -5,7 +5,7 @@ import {
   NotFoundError,
   PermissionDeniedError,
 } from '@arcadeai/arcadejs';
-import { describeError } from '../log';
+import { describeError } from '../core/log';
 
 /**
  * Arcade's half of the custom user verifier: `POST /v1/auth/confirm_user {flow_id, user_id}`.

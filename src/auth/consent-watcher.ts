@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@slack/bolt';
-import { describeError } from '../log';
+import { describeError } from '../core/log';
 import type { GmailAccess, Grant } from './gmail-access';
 
 /**

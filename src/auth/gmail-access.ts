@@ -17,7 +17,7 @@ import {
   MisconfiguredError,
   RateLimitedError,
   ServiceUnavailableError,
-} from '../errors';
+} from '../core/errors';
 
 /**
  * The only importer of the Arcade SDK: asks Arcade for a read-only Gmail token for a user, and
@@ -75,7 +75,7 @@ export interface ArcadeClientOptions {
   /** Retries of idempotent-safe calls inside the SDK (it honours Retry-After). */
   maxRetries?: number;
   timeoutMs?: number;
-  /** The HTTP transport (src/transport.ts); Node's fetch by default. */
+  /** The HTTP transport (src/core/transport.ts); Node's fetch by default. */
   fetch?: typeof fetch;
 }
 
@@ -133,7 +133,7 @@ export function createGmailAccess(client: Arcade, longPoll: { dispatcher?: unkno
         response = await client.auth.status(
           { id: authId, wait },
           // The loop that calls this owns retries and backoff; a slow answer is a long-poll, not a fault.
-          // The SDK types fetchOptions against one undici; the dispatcher is from the app's own (src/transport.ts).
+          // The SDK types fetchOptions against one undici; the dispatcher is from the app's own (src/core/transport.ts).
           { signal, timeout: (wait + 15) * 1000, maxRetries: 0, fetchOptions: longPoll as never },
         );
       } catch (error) {

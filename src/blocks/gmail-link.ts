@@ -4,7 +4,7 @@
  * signed in to several accounts, where `/u/0/` means "whichever account signed in first".
  */
 
-import type { InboxMessage } from '../inbox';
+import type { InboxMessage } from '../inbox/inbox';
 import { MAX_BUTTON_URL } from './limits';
 import { toWellFormed } from './mrkdwn';
 

@@ -1,5 +1,4 @@
 import type { types } from '@slack/bolt';
-import { DEFAULT_COUNT, MAX_COUNT } from '../command-args';
 import {
   ArcadeKeyRejectedError,
   AuthorizationFailedError,
@@ -10,7 +9,8 @@ import {
   MisconfiguredError,
   RateLimitedError,
   ServiceUnavailableError,
-} from '../errors';
+} from '../core/errors';
+import { DEFAULT_COUNT, MAX_COUNT } from '../inbox/command-args';
 import { MAX_BUTTON_URL } from './limits';
 import { escapeMrkdwn, escapeTruncated, oneLine } from './mrkdwn';
 

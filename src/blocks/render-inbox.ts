@@ -7,7 +7,7 @@
  */
 
 import type { types } from '@slack/bolt';
-import type { Inbox, InboxMessage } from '../inbox';
+import type { Inbox, InboxMessage } from '../inbox/inbox';
 import type { BulkGroup } from '../triage/classify-message';
 import { type BulkItem, type ThreadItem, triageMessages } from '../triage/triage-inbox';
 import { parseFrom } from './from-header';

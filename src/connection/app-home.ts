@@ -3,9 +3,9 @@ import type { Logger, types } from '@slack/bolt';
 import type { ConsentWatcher } from '../auth/consent-watcher';
 import type { GmailAccess } from '../auth/gmail-access';
 import { failureMessage, type SummaryVisibility } from '../blocks/notices';
-import { InboxError } from '../errors';
-import type { ArcadeUserIdResolver, SlackIdentity } from '../identity';
-import { describeError } from '../log';
+import { InboxError } from '../core/errors';
+import { describeError } from '../core/log';
+import type { ArcadeUserIdResolver, SlackIdentity } from '../identity/identity';
 import { type HomeState, homeView } from './home-view';
 
 /**

@@ -7,9 +7,9 @@ import {
   failureMessage,
   type SlackMessage,
 } from '../blocks/notices';
-import { InboxError } from '../errors';
-import type { ArcadeUserIdResolver, SlackIdentity } from '../identity';
-import { describeError } from '../log';
+import { InboxError } from '../core/errors';
+import { describeError } from '../core/log';
+import type { ArcadeUserIdResolver, SlackIdentity } from '../identity/identity';
 
 /**
  * `/inbox status` and `/inbox disconnect`: read or remove the person's Gmail connection in Arcade

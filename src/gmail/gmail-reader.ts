@@ -1,15 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { gmail_v1 } from '@googleapis/gmail';
 import type { Logger } from '@slack/bolt';
-import { mapWithConcurrency } from '../concurrency';
+import { mapWithConcurrency } from '../core/concurrency';
 import {
   GmailAccessRefusedError,
   GmailUnusableError,
   RateLimitedError,
   ServiceUnavailableError,
-} from '../errors';
-import type { Inbox, InboxMessage, InboxRequest } from '../inbox';
-import { describeError } from '../log';
+} from '../core/errors';
+import { describeError } from '../core/log';
+import type { Inbox, InboxMessage, InboxRequest } from '../inbox/inbox';
 import { getsInFlight, MAX_GETS_IN_FLIGHT } from './read-wave';
 import {
   classifyGmailFailure,
@@ -42,7 +42,7 @@ export interface GmailReaderOptions {
   /** For one whole summary, retries included: one deadline, not a timer per request. */
   timeoutMs?: number;
   retry?: RetryBudget;
-  /** The HTTP transport (src/transport.ts); Node's fetch by default. */
+  /** The HTTP transport (src/core/transport.ts); Node's fetch by default. */
   fetch?: typeof fetch;
 }
 

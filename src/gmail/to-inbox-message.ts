@@ -1,6 +1,6 @@
 import type { gmail_v1 } from '@googleapis/gmail';
 import { decodeHTML } from 'entities';
-import type { BulkHeaders, GmailCategory, InboxMessage } from '../inbox';
+import type { BulkHeaders, GmailCategory, InboxMessage } from '../inbox/inbox';
 
 /**
  * The headers a summary needs; Message-ID makes an "Open in Gmail" link that works from a cold click,

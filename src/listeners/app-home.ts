@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
-import type { BackgroundTasks } from '../background';
 import type { AppHome } from '../connection/app-home';
+import type { BackgroundTasks } from '../core/background';
 import { identityFromEvent } from './slack-identity';
 
 /**

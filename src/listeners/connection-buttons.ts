@@ -1,5 +1,4 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import type { BackgroundTasks } from '../background';
 import {
   DISCONNECT_CANCEL_ACTION,
   DISCONNECT_GMAIL_ACTION,
@@ -10,7 +9,8 @@ import {
 import type { AppHome } from '../connection/app-home';
 import type { ConnectionFlow } from '../connection/connection-flow';
 import { HOME_DISCONNECT_ACTION } from '../connection/home-view';
-import type { InboxFlow } from '../inbox-flow';
+import type { BackgroundTasks } from '../core/background';
+import type { InboxFlow } from '../inbox/inbox-flow';
 import { createReplies } from '../slack/replies';
 import { decodeShareValue } from '../slack/share-value';
 import { identityFromAction } from './slack-identity';

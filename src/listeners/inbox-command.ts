@@ -1,11 +1,11 @@
 import type { App } from '@slack/bolt';
-import type { BackgroundTasks } from '../background';
 import { busyMessage } from '../blocks/busy-notice';
 import { disconnectConfirmMessage, helpMessage, invalidCommandMessage } from '../blocks/notices';
-import { parseInboxCommand } from '../command-args';
-import type { Visibility } from '../config';
 import type { ConnectionFlow } from '../connection/connection-flow';
-import type { InboxFlow } from '../inbox-flow';
+import type { BackgroundTasks } from '../core/background';
+import type { Visibility } from '../core/config';
+import { parseInboxCommand } from '../inbox/command-args';
+import type { InboxFlow } from '../inbox/inbox-flow';
 import { schedulesUnavailableMessage } from '../schedules/schedule-notices';
 import { createReplies } from '../slack/replies';
 
@@ -54,7 +54,7 @@ export function registerInboxCommand(app: App, deps: InboxCommandDeps): void {
       );
       return;
     }
-    // Queued before the ack, so that a full queue is said in the ack itself (src/background.ts).
+    // Queued before the ack, so that a full queue is said in the ack itself (src/core/background.ts).
     const queued = deps.tasks.offer(`/inbox by ${command.user_id}`, () =>
       deps.flow.run({
         identity,

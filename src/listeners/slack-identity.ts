@@ -1,4 +1,4 @@
-import type { SlackIdentity } from '../identity';
+import type { SlackIdentity } from '../identity/identity';
 
 /**
  * The person behind a signed interaction or event, read from the places Slack puts it, the same

@@ -1,5 +1,5 @@
 import type { Middleware, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { parseInboxCommand } from '../command-args';
+import { parseInboxCommand } from '../inbox/command-args';
 import type { CommandKind, Metrics } from './metrics';
 
 /** The kind of a `/inbox` text, as the listener will read it. */

@@ -6,7 +6,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
  * Slack user id, an email address, a channel or a search.
  */
 
-/** What a `/inbox` asked for, as parsed (src/command-args.ts). */
+/** What a `/inbox` asked for, as parsed (src/inbox/command-args.ts). */
 export type CommandKind =
   | 'summary'
   | 'private'

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '@slack/bolt';
 import type { ConsentOutcome, ConsentWatcher } from '../auth/consent-watcher';
-import { describeError } from '../log';
+import { describeError } from '../core/log';
 import type { PendingConsent, PendingRequest, PendingStore } from './pending-store';
 
 /**
@@ -38,7 +38,7 @@ export interface PendingConsentsOptions {
   logger: Logger;
   /** How long a person has to finish consent (CONSENT_TIMEOUT_SECONDS). */
   timeoutMs: number;
-  /** Answers one request with the consent's outcome (src/inbox-flow.ts); owns its errors. */
+  /** Answers one request with the consent's outcome (src/inbox/inbox-flow.ts); owns its errors. */
   deliver(request: PendingRequest, outcome: ConsentOutcome): Promise<void>;
   /** A lease not renewed for this long goes to another instance. */
   leaseTtlMs?: number;

@@ -1,6 +1,6 @@
-import type { Visibility } from '../config';
-import type { SlackIdentity } from '../identity';
-import type { InboxRequest } from '../inbox';
+import type { Visibility } from '../core/config';
+import type { SlackIdentity } from '../identity/identity';
+import type { InboxRequest } from '../inbox/inbox';
 
 /**
  * Where pending consents and the `/inbox` requests waiting on them live, so that a restart or a

@@ -1,7 +1,7 @@
 import type { Logger } from '@slack/bolt';
 import { createClient } from 'redis';
-import { describeError } from '../log';
-import { macMatches, macOf } from '../sealing';
+import { describeError } from '../core/log';
+import { macMatches, macOf } from '../core/sealing';
 import type { ResponseUrlCheck } from '../slack/response-url';
 import {
   DELIVERY_CLAIM_TTL_MS,

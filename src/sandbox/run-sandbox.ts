@@ -1,5 +1,5 @@
-import { ConfigError } from '../config';
-import { describeError } from '../log';
+import { ConfigError } from '../core/config';
+import { describeError } from '../core/log';
 import { sandboxBanner } from './banner';
 import { readSandboxSettings } from './sandbox-settings';
 import { startSandbox } from './start-sandbox';

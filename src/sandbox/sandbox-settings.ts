@@ -1,4 +1,4 @@
-import { ConfigError } from '../config';
+import { ConfigError } from '../core/config';
 
 /**
  * The sandbox's own settings, read from the environment and validated as a whole like the app's

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@slack/bolt';
 import { createInboxApp, type InboxApp } from '../app';
-import { loadConfig } from '../config';
-import { arcadeUserIdFromSlack } from '../identity';
+import { loadConfig } from '../core/config';
+import { createLogger } from '../core/log';
+import { arcadeUserIdFromSlack } from '../identity/identity';
 import { INBOX_COMMAND } from '../listeners/inbox-command';
-import { createLogger } from '../log';
 import { type ArcadeStandIn, type Flow, startArcadeStandIn } from '../stand-ins/arcade-stand-in';
 import { type GmailStandIn, startGmailStandIn } from '../stand-ins/gmail-stand-in';
 import { type ModelStandIn, startModelStandIn } from '../stand-ins/openai-stand-in';

@@ -1,5 +1,5 @@
-import type { SlackIdentity } from '../identity';
-import type { InboxRequest } from '../inbox';
+import type { SlackIdentity } from '../identity/identity';
+import type { InboxRequest } from '../inbox/inbox';
 import type { ScheduleSpec } from './schedule-spec';
 
 /** Enough for a morning, a noon and an evening digest on several searches; more is a typo loop. */

@@ -2,7 +2,7 @@ import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { PostRefusal, SlackMessage } from '../blocks/notices';
 import { deliveredByDmNote } from '../blocks/notices';
-import { MisconfiguredError, ServiceUnavailableError } from '../errors';
+import { MisconfiguredError, ServiceUnavailableError } from '../core/errors';
 import type { ResponseUrlCheck } from './response-url';
 
 /**

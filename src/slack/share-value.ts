@@ -1,7 +1,7 @@
 import { MAX_BUTTON_VALUE } from '../blocks/limits';
-import { MAX_COUNT, MAX_QUERY_LENGTH } from '../command-args';
-import type { InboxRequest } from '../inbox';
-import { macMatches, macOf } from '../sealing';
+import { macMatches, macOf } from '../core/sealing';
+import { MAX_COUNT, MAX_QUERY_LENGTH } from '../inbox/command-args';
+import type { InboxRequest } from '../inbox/inbox';
 
 /**
  * The "Share to channel" button's value: a reference to the summary kept in memory, plus what is

@@ -6,7 +6,7 @@ import type { SlackMessage } from '../blocks/notices';
  * summary the person saw. Held in memory for as long as the private message's reply link lives
  * (30 minutes), then forgotten; a summary shared once cannot be shared again from the same button.
  * The button carries only a random reference, never email content or a token. After a restart the
- * share falls back to reading Gmail again (src/inbox-flow.ts).
+ * share falls back to reading Gmail again (src/inbox/inbox-flow.ts).
  */
 
 /** What a lookup finds. */

@@ -4,7 +4,7 @@
  */
 
 import { escapeTruncated } from '../blocks/mrkdwn';
-import type { SummaryModelConfig } from '../config';
+import type { SummaryModelConfig } from '../core/config';
 
 /** What people are told about the model: its name and the host it runs on, never the key. */
 export interface AiSummaryInfo {

@@ -9,8 +9,8 @@
 import type { Logger } from '@slack/bolt';
 import OpenAI, { APIError, APIUserAbortError } from 'openai';
 import { Agent, fetch as undiciFetch } from 'undici';
-import type { SummaryModelConfig } from '../config';
-import { namedLogger } from '../log';
+import type { SummaryModelConfig } from '../core/config';
+import { namedLogger } from '../core/log';
 import { createMeteredFetch } from '../metrics/metered-fetch';
 import type { Metrics } from '../metrics/metrics';
 import type { PromptMessage } from './tldr-prompt';

@@ -5,7 +5,7 @@
  */
 
 import type { Logger } from '@slack/bolt';
-import type { SummaryModelConfig } from '../config';
+import type { SummaryModelConfig } from '../core/config';
 import type { Metrics } from '../metrics/metrics';
 import { createModelClient } from './model-client';
 import { createTldrWriter, type TldrWriter } from './tldr-writer';

@@ -8,7 +8,7 @@ import type { types } from '@slack/bolt';
 import { gmailMessageUrl } from '../blocks/gmail-link';
 import { escapeMrkdwn, escapeTruncated } from '../blocks/mrkdwn';
 import { MAX_EXTRA_JSON } from '../blocks/render-inbox';
-import type { Inbox } from '../inbox';
+import type { Inbox } from '../inbox/inbox';
 import type { TldrAnswer, TldrSegment } from './tldr-answer';
 
 type KnownBlock = types.KnownBlock;

@@ -6,7 +6,7 @@
  */
 
 import { oneLine, truncate } from '../blocks/mrkdwn';
-import type { Inbox, InboxMessage } from '../inbox';
+import type { Inbox, InboxMessage } from '../inbox/inbox';
 
 /** One Chat Completions message (`{role, content}`), the part of the wire format the app sends. */
 export interface PromptMessage {

@@ -6,8 +6,8 @@
  */
 
 import type { Logger, types } from '@slack/bolt';
-import type { Inbox } from '../inbox';
-import { describeError } from '../log';
+import { describeError } from '../core/log';
+import type { Inbox } from '../inbox/inbox';
 import { ModelCallError, type ModelClient } from './model-client';
 import { parseTldrAnswer } from './tldr-answer';
 import { tldrBlocks } from './tldr-blocks';

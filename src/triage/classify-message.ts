@@ -4,7 +4,7 @@
  * Pure; decided from Gmail's labels and the bulk-mail headers alone. The rules, with their reasons,
  * are in docs/summary.md.
  */
-import type { InboxMessage } from '../inbox';
+import type { InboxMessage } from '../inbox/inbox';
 
 /** The folds of bulk mail, in the order a summary lists them. */
 export const BULK_GROUPS = ['updates', 'forums', 'social', 'promotions', 'lists', 'automatic'] as const;

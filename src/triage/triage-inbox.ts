@@ -2,7 +2,7 @@
  * An inbox arranged the way a summary reads: conversations that need the person, other people's
  * conversations, and bulk mail folded into groups. Pure; built on classify-message.ts.
  */
-import type { Inbox, InboxMessage } from '../inbox';
+import type { Inbox, InboxMessage } from '../inbox/inbox';
 import { type AttentionReason, BULK_GROUPS, type BulkGroup, classifyMessage } from './classify-message';
 
 /** One conversation as a summary shows it: once, however many of its messages the inbox holds. */

@@ -1,10 +1,10 @@
-import type { UserIdSource } from '../config';
-import { arcadeUserIdFromSlack } from '../identity';
+import type { UserIdSource } from '../core/config';
+import { arcadeUserIdFromSlack } from '../identity/identity';
 import type { SignedInUser } from './slack-sign-in';
 
 /**
  * The Arcade user id of the person who signed in, computed exactly as `/inbox` computes it from a
- * signed Slack request (src/identity.ts), so that Arcade's confirm_user compares like with like.
+ * signed Slack request (src/identity/identity.ts), so that Arcade's confirm_user compares like with like.
  */
 export type SignedInIdentity =
   | { kind: 'ok'; arcadeUserId: string }

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { createLogger } from '../../src/log';
+import { createLogger } from '../../src/core/log';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox';
 import { SANDBOX_PEOPLE } from '../../src/sandbox/workspace';
 

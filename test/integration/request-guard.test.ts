@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { LONG_BODY_LIMIT, SLACK_EVENTS_BODY_LIMIT } from '../../src/slack-events-guard';
+import { LONG_BODY_LIMIT, SLACK_EVENTS_BODY_LIMIT } from '../../src/core/slack-events-guard';
 import { hostileMessage, longSubjectMessage, makeMessages } from '../../src/stand-ins/mail-fixtures';
 import { blockActionsPayload, postInteraction, postSlashCommand } from '../../src/stand-ins/slack-requests';
 import { bootApp, type Harness, SIGNING_SECRET } from '../support/boot-app';

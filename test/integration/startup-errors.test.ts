@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInboxApp, StartupError } from '../../src/app';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/log';
+import { loadConfig } from '../../src/core/config';
+import { createLogger } from '../../src/core/log';
 import { type SlackStandIn, startSlackStandIn } from '../../src/stand-ins/slack-stand-in';
 import { FAST_TUNING, SIGNING_SECRET } from '../support/boot-app';
 import { startEntryProcess } from '../support/process-entry';

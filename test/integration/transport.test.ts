@@ -1,6 +1,6 @@
 import { createInboxApp, StartupError } from '../../src/app';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/log';
+import { loadConfig } from '../../src/core/config';
+import { createLogger } from '../../src/core/log';
 import { makeMessages } from '../../src/stand-ins/mail-fixtures';
 import { postSlashCommand, slashCommandPayload } from '../../src/stand-ins/slack-requests';
 import { startSlackStandIn } from '../../src/stand-ins/slack-stand-in';

@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInboxApp, type InboxApp, type InboxAppTuning } from '../../src/app';
-import { configSecrets, loadConfig } from '../../src/config';
-import { createLogger } from '../../src/log';
+import { configSecrets, loadConfig } from '../../src/core/config';
+import { createLogger } from '../../src/core/log';
 import {
   type ArcadeStandIn,
   type ArcadeStandInOptions,

@@ -1,6 +1,6 @@
 import { gmailInboxUrl, gmailMessageUrl, gmailSearchUrl } from '../../../src/blocks/gmail-link';
 import { MAX_BUTTON_URL } from '../../../src/blocks/limits';
-import type { InboxMessage } from '../../../src/inbox';
+import type { InboxMessage } from '../../../src/inbox/inbox';
 
 const message = (overrides: Partial<InboxMessage> = {}): InboxMessage => ({
   id: '18c1f0a2b3c4d5e6',

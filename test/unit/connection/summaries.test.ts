@@ -1,4 +1,4 @@
-import { deriveKey } from '../../../src/sealing';
+import { deriveKey } from '../../../src/core/sealing';
 import { decodeShareValue, encodeShareValue } from '../../../src/slack/share-value';
 import { createSummaryStore } from '../../../src/slack/summary-store';
 

@@ -1,5 +1,5 @@
-import { createBackgroundTasks } from '../../../src/background';
-import { ServiceUnavailableError } from '../../../src/errors';
+import { createBackgroundTasks } from '../../../src/core/background';
+import { ServiceUnavailableError } from '../../../src/core/errors';
 import { waitFor } from '../../support/wait-for';
 import { collectLogs, deferred, flush } from './helpers';
 

@@ -4,7 +4,7 @@ import {
   MAX_QUERY_LENGTH,
   type ParsedCommand,
   parseInboxCommand,
-} from '../../../src/command-args';
+} from '../../../src/inbox/command-args';
 
 const summary = (count: number, query?: string): ParsedCommand => ({
   kind: 'summary',

@@ -1,4 +1,4 @@
-import { mapWithConcurrency } from '../../../src/concurrency';
+import { mapWithConcurrency } from '../../../src/core/concurrency';
 import { type Deferred, deferred, flush } from './helpers';
 
 /** An fn whose calls the test finishes by hand, with a count of calls in flight. */

@@ -1,4 +1,4 @@
-import { ConfigError, configSecrets, loadConfig } from '../../../src/config';
+import { ConfigError, configSecrets, loadConfig } from '../../../src/core/config';
 
 const BOT_TOKEN = 'xoxb-1111-2222-abcdefABCDEF0123';
 const SIGNING_SECRET = 'f00dfeed0123456789abcdef01234567';

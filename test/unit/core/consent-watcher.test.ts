@@ -5,7 +5,11 @@ import {
   createConsentWatcher,
 } from '../../../src/auth/consent-watcher';
 import type { ConsentStatus, GmailAccess, Grant } from '../../../src/auth/gmail-access';
-import { ArcadeKeyRejectedError, MisconfiguredError, ServiceUnavailableError } from '../../../src/errors';
+import {
+  ArcadeKeyRejectedError,
+  MisconfiguredError,
+  ServiceUnavailableError,
+} from '../../../src/core/errors';
 import { waitFor } from '../../support/wait-for';
 import { collectLogs, type Deferred, deferred, flush, type LogCollector } from './helpers';
 

@@ -1,6 +1,6 @@
 /** Small helpers shared by the core unit tests: a log collector, a hand-settled promise, a tick flush. */
 import type { Logger, LogLevel } from '@slack/bolt';
-import { createLogger } from '../../../src/log';
+import { createLogger } from '../../../src/core/log';
 
 export interface LogEntry {
   line: string;
@@ -16,7 +16,7 @@ export interface LogCollector {
   at(level: `${LogLevel}`): string[];
 }
 
-/** A real logger (src/log.ts) whose lines go into an array instead of stdout. */
+/** A real logger (src/core/log.ts) whose lines go into an array instead of stdout. */
 export function collectLogs(
   options: { level?: `${LogLevel}`; secrets?: string[]; name?: string } = {},
 ): LogCollector {

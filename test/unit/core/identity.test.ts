@@ -1,5 +1,9 @@
-import { IdentityUnavailableError, ServiceUnavailableError } from '../../../src/errors';
-import { arcadeUserIdFromSlack, createArcadeUserIdResolver, type EmailLookup } from '../../../src/identity';
+import { IdentityUnavailableError, ServiceUnavailableError } from '../../../src/core/errors';
+import {
+  arcadeUserIdFromSlack,
+  createArcadeUserIdResolver,
+  type EmailLookup,
+} from '../../../src/identity/identity';
 
 /** An email lookup that records the user ids it was asked about. */
 function lookupReturning(email: string | undefined): EmailLookup & { calls: string[] } {

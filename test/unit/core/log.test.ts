@@ -1,6 +1,6 @@
 import { LogLevel } from '@slack/bolt';
-import { ServiceUnavailableError } from '../../../src/errors';
-import { createLogger, describeError, namedLogger, redact } from '../../../src/log';
+import { ServiceUnavailableError } from '../../../src/core/errors';
+import { createLogger, describeError, namedLogger, redact } from '../../../src/core/log';
 import { collectLogs } from './helpers';
 
 describe('redact', () => {

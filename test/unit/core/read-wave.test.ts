@@ -1,10 +1,10 @@
-import { MAX_COUNT } from '../../../src/command-args';
 import {
   GMAIL_GET_UNITS,
   GMAIL_USER_UNITS_PER_SECOND,
   getsInFlight,
   MAX_GETS_IN_FLIGHT,
 } from '../../../src/gmail/read-wave';
+import { MAX_COUNT } from '../../../src/inbox/command-args';
 
 describe('one wave of Gmail gets', () => {
   it('sends every get of the largest summary at once, within one second of per-user quota', () => {

@@ -1,4 +1,4 @@
-import { headerRefusal, LONG_BODY_LIMIT, UNSIGNED_BODY_LIMIT } from '../../../src/slack-events-guard';
+import { headerRefusal, LONG_BODY_LIMIT, UNSIGNED_BODY_LIMIT } from '../../../src/core/slack-events-guard';
 
 const NOW = 1_800_000_000;
 const signed = (timestamp: string | number, extra: Record<string, string> = {}) => ({

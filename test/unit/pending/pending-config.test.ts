@@ -1,5 +1,5 @@
-import { ConfigError, configSecrets, loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/log';
+import { ConfigError, configSecrets, loadConfig } from '../../../src/core/config';
+import { createLogger } from '../../../src/core/log';
 
 const BASE = {
   SLACK_BOT_TOKEN: 'xoxb-1111-2222-abcdefABCDEF0123',

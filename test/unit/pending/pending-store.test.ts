@@ -1,8 +1,8 @@
 import { createClient } from 'redis';
+import { deriveKey } from '../../../src/core/sealing';
 import { createMemoryPendingStore } from '../../../src/pending/memory-store';
 import type { PendingRequest, PendingStore } from '../../../src/pending/pending-store';
 import { createRedisPendingStore } from '../../../src/pending/redis-store';
-import { deriveKey } from '../../../src/sealing';
 import { responseUrlCheck } from '../../../src/slack/response-url';
 import { createFlowOwners } from '../../../src/verifier/flow-owners';
 import { describeWithRedis, type RedisServer, startRedisServer } from '../../support/redis-server';

@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import { createLogger } from '../../../src/log';
+import { createLogger } from '../../../src/core/log';
 import type { Entry } from '../../../src/sandbox/conversations';
 import { type Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
 import { SANDBOX_CHANNELS, SANDBOX_PEOPLE } from '../../../src/sandbox/workspace';

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../../src/config';
+import { ConfigError } from '../../../src/core/config';
 import { sandboxBanner } from '../../../src/sandbox/banner';
 import { readSandboxSettings, SANDBOX_DEFAULTS } from '../../../src/sandbox/sandbox-settings';
 

@@ -1,5 +1,5 @@
+import { decideStartupMode, refusalMessage, sandboxRefusalMessage } from '../../../src/core/startup-mode';
 import { isExpectedHost } from '../../../src/sandbox/page-server';
-import { decideStartupMode, refusalMessage, sandboxRefusalMessage } from '../../../src/startup-mode';
 
 describe('decideStartupMode', () => {
   it('starts the sandbox when no Slack or Arcade setting is set, blank ones included', () => {

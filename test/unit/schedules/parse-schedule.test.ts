@@ -1,4 +1,4 @@
-import { parseInboxCommand } from '../../../src/command-args';
+import { parseInboxCommand } from '../../../src/inbox/command-args';
 import { parseSchedule, parseTime } from '../../../src/schedules/parse-schedule';
 import { describeSchedule } from '../../../src/schedules/schedule-spec';
 

@@ -1,5 +1,5 @@
 import { MAX_EXTRA_JSON, renderInbox } from '../../../src/blocks/render-inbox';
-import type { Inbox, InboxMessage } from '../../../src/inbox';
+import type { Inbox, InboxMessage } from '../../../src/inbox/inbox';
 import { MAX_LINES, MAX_REFS, parseTldrAnswer } from '../../../src/tldr/tldr-answer';
 import { tldrBlocks } from '../../../src/tldr/tldr-blocks';
 import { buildTldrPrompt } from '../../../src/tldr/tldr-prompt';

@@ -1,5 +1,5 @@
 import { METADATA_HEADERS, toInboxMessage } from '../../../src/gmail/to-inbox-message';
-import type { InboxMessage } from '../../../src/inbox';
+import type { InboxMessage } from '../../../src/inbox/inbox';
 import type { FakeMessage } from '../../../src/stand-ins/gmail-stand-in';
 import {
   autoReplyMessage,

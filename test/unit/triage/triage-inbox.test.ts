@@ -1,4 +1,4 @@
-import type { InboxMessage } from '../../../src/inbox';
+import type { InboxMessage } from '../../../src/inbox/inbox';
 import { triageMessages } from '../../../src/triage/triage-inbox';
 
 const AT = Date.UTC(2026, 2, 2, 9, 0);

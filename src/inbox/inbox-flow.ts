@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger, types } from '@slack/bolt';
-import type { ConsentOutcome } from './auth/consent-watcher';
-import type { AccessResult, GmailAccess, Grant } from './auth/gmail-access';
+import type { ConsentOutcome } from '../auth/consent-watcher';
+import type { AccessResult, GmailAccess, Grant } from '../auth/gmail-access';
 import {
   alreadySharedMessage,
   type ConnectReason,
@@ -16,21 +16,21 @@ import {
   sharedNote,
   shareNeedsConnectMessage,
   shutdownMessage,
-} from './blocks/notices';
-import { renderInbox } from './blocks/render-inbox';
-import type { Visibility } from './config';
-import { GmailAccessRefusedError, InboxError } from './errors';
-import type { GmailReader } from './gmail/gmail-reader';
-import type { ArcadeUserIdResolver, SlackIdentity } from './identity';
+} from '../blocks/notices';
+import { renderInbox } from '../blocks/render-inbox';
+import type { Visibility } from '../core/config';
+import { GmailAccessRefusedError, InboxError } from '../core/errors';
+import { describeError } from '../core/log';
+import type { GmailReader } from '../gmail/gmail-reader';
+import type { ArcadeUserIdResolver, SlackIdentity } from '../identity/identity';
+import type { Metrics } from '../metrics/metrics';
+import type { PendingConsents } from '../pending/pending-consents';
+import type { PendingRequest } from '../pending/pending-store';
+import type { DeliveryRoute, Replies } from '../slack/replies';
+import { encodeShareValue, type ShareReference } from '../slack/share-value';
+import { createSummaryStore, newSummaryReference, type SummaryStore } from '../slack/summary-store';
+import type { TldrWriter } from '../tldr/tldr-writer';
 import type { InboxRequest } from './inbox';
-import { describeError } from './log';
-import type { Metrics } from './metrics/metrics';
-import type { PendingConsents } from './pending/pending-consents';
-import type { PendingRequest } from './pending/pending-store';
-import type { DeliveryRoute, Replies } from './slack/replies';
-import { encodeShareValue, type ShareReference } from './slack/share-value';
-import { createSummaryStore, newSummaryReference, type SummaryStore } from './slack/summary-store';
-import type { TldrWriter } from './tldr/tldr-writer';
 
 /**
  * The product's flow for one `/inbox`, after the ack: identity → Arcade → (consent, waited for in

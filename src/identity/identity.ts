@@ -1,5 +1,5 @@
-import type { UserIdSource } from './config';
-import { IdentityUnavailableError } from './errors';
+import type { UserIdSource } from '../core/config';
+import { IdentityUnavailableError } from '../core/errors';
 
 /** Who typed the command, as the signed Slack payload says. Never taken from the command text. */
 export interface SlackIdentity {

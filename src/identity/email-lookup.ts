@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import { EmailUnconfirmedError } from '../errors';
-import type { EmailLookup } from '../identity';
+import { EmailUnconfirmedError } from '../core/errors';
+import type { EmailLookup } from './identity';
 
 /**
  * Reads a person's profile email with `users.info`. Slack omits `profile.email` unless the app has

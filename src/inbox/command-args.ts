@@ -1,6 +1,6 @@
+import { EVERY_WORD, parseSchedule } from '../schedules/parse-schedule';
+import type { ScheduleSpec } from '../schedules/schedule-spec';
 import type { InboxRequest } from './inbox';
-import { EVERY_WORD, parseSchedule } from './schedules/parse-schedule';
-import type { ScheduleSpec } from './schedules/schedule-spec';
 
 /** `/inbox` with no count shows this many messages. */
 export const DEFAULT_COUNT = 10;

@@ -8,7 +8,7 @@ export type SlackTransport =
   | { mode: 'http'; signingSecret: string; port: number }
   | { mode: 'socket'; appToken: string; port: number };
 
-/** How a Slack person becomes an Arcade user id (see src/identity.ts). */
+/** How a Slack person becomes an Arcade user id (see src/identity/identity.ts). */
 export type UserIdSource = 'slack' | 'email';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -66,7 +66,7 @@ export interface Config {
   recordSecret?: string;
   /** How long shutdown waits for summaries already being built (SHUTDOWN_GRACE_SECONDS). */
   shutdownGraceMs: number;
-  /** SUMMARY_CONCURRENCY and SUMMARY_QUEUE_LIMIT: summaries built at once at most, and waiting to start (src/background.ts). */
+  /** SUMMARY_CONCURRENCY and SUMMARY_QUEUE_LIMIT: summaries built at once at most, and waiting to start (src/core/background.ts). */
   summaries: { concurrency: number; queueLimit: number };
   /** Set when SUMMARY_MODEL is: an AI-written TL;DR is added to each summary (docs/tldr.md). */
   summaryModel?: SummaryModelConfig;
