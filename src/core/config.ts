@@ -1,3 +1,4 @@
+import { createEnvReader, type EnvReader, isPlaceholder, MIN_SECRET_LENGTH } from './env-reader';
 /**
  * The only reader of the environment. Every setting is read once, validated as a whole, and every
  * problem is reported in one error that names the variable, so a bad deploy fails at start-up with
@@ -118,81 +119,15 @@ const CONSENT_TIMEOUT_RANGE = { min: 30, max: 1800 };
 /** HMAC keys shorter than this are guessable offline from one signed state. */
 export const MIN_VERIFIER_SECRET_LENGTH = 32;
 
-/**
- * Every configured secret is scrubbed from logs wherever it appears, so a two-letter "secret" would
- * shred every line; real Slack, Arcade and Redis secrets are far longer than this.
- */
-export const MIN_SECRET_LENGTH = 8;
-
-/** `.env.example`'s values, and the usual ways of writing "fill this in". */
-function isPlaceholder(value: string): boolean {
-  return /\.\.\.|…|^<.*>$|^(?:changeme|change-me|todo|xxx+|your[-_ ].*)$/i.test(value);
-}
+export { MIN_SECRET_LENGTH } from './env-reader';
 
 /** Hosts where a plain-http PUBLIC_URL is allowed: a browser on the same machine (development, tests). */
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** Reads and validates the settings; throws ConfigError listing every problem. */
-export function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const problems: string[] = [];
-  const read = (name: string): string | undefined => {
-    const value = env[name]?.trim();
-    return value ? value : undefined;
-  };
-  const required = (name: string, hint: string): string => {
-    const value = read(name);
-    if (!value) problems.push(`${name} is missing: ${hint}`);
-    return value ?? '';
-  };
-  /** A secret that is set: not a placeholder, not absurdly short. Only its length is ever named. */
-  const secretShape = (name: string, value: string | undefined, hint: string): boolean => {
-    if (!value) return false;
-    if (isPlaceholder(value)) {
-      problems.push(`${name} is still a placeholder ("${value}", as in .env.example): ${hint}`);
-      return false;
-    }
-    if (value.length < MIN_SECRET_LENGTH) {
-      problems.push(
-        `${name} is too short to be real (${value.length} characters; at least ${MIN_SECRET_LENGTH}): ${hint}`,
-      );
-      return false;
-    }
-    return true;
-  };
-  const prefixed = (name: string, value: string, prefix: string, what: string): void => {
-    // Only the prefix is named: the value itself is a secret and must not reach a log.
-    if (value && !value.startsWith(prefix))
-      problems.push(`${name} must be ${what} (it starts with "${prefix}")`);
-  };
-  const url = (name: string, fallback: string): string => {
-    const value = read(name) ?? fallback;
-    try {
-      const parsed = new URL(value);
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
-    } catch {
-      problems.push(`${name} must be an http(s) URL, got "${value}"`);
-    }
-    return value;
-  };
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = read(name);
-    if (raw === undefined) return fallback;
-    // Digits only: Number() would also take "0x1F90" or "1e3".
-    const value = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return value;
-  };
-  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
-    const raw = read(name);
-    if (raw === undefined) return fallback;
-    if ((allowed as readonly string[]).includes(raw)) return raw as T;
-    problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
-    return fallback;
-  };
-
+export function loadConfig(environment: NodeJS.ProcessEnv): Config {
+  const env = createEnvReader(environment);
+  const { problems, read, required, secretShape, prefixed, url, integer, oneOf } = env;
   const botTokenHint = 'the Bot User OAuth Token (xoxb-…) from the Slack app\'s "OAuth & Permissions" page';
   const botToken = required('SLACK_BOT_TOKEN', botTokenHint);
   if (secretShape('SLACK_BOT_TOKEN', botToken, botTokenHint))
@@ -247,7 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       queueLimit: integer('SUMMARY_QUEUE_LIMIT', DEFAULTS.summaryQueueLimit, 0, 100_000),
     },
   };
-  const redisUrl = redis(read('REDIS_URL'));
+  const redisUrl = redis(read('REDIS_URL'), problems);
   if (redisUrl) config.redisUrl = redisUrl;
   const recordSecret = read('RECORD_SECRET');
   if (recordSecret !== undefined) {
@@ -272,13 +207,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   } else if (read('METRICS_HOST') !== undefined) {
     problems.push('METRICS_HOST is set but METRICS_PORT is not: set METRICS_PORT to serve GET /metrics');
   }
-  const summaryModel = summaryModelSettings();
+  const summaryModel = summaryModelSettings(env);
   if (summaryModel) config.summaryModel = summaryModel;
   const verifierEnabled = oneOf('VERIFIER_ENABLED', ['true', 'false'] as const, 'false') === 'true';
   if (verifierEnabled) {
     const hint = 'needed with VERIFIER_ENABLED=true (see README "Security")';
     const publicUrl = publicOrigin(
       required('PUBLIC_URL', `${hint}: the https address browsers reach this app at`),
+      problems,
     );
     const slackClientId = required(
       'SLACK_CLIENT_ID',
@@ -301,111 +237,112 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
 
-  /**
-   * SUMMARY_MODEL and the settings that only mean something with it. Hosts that cannot work
-   * without a key (OpenAI's, Azure's) need OPENAI_API_KEY; a self-hosted server may take none.
-   */
-  function summaryModelSettings(): SummaryModelConfig | undefined {
-    const model = read('SUMMARY_MODEL');
-    if (model === undefined) {
-      for (const name of ['OPENAI_BASE_URL', 'SUMMARY_TIMEOUT_SECONDS']) {
-        if (read(name) !== undefined)
-          problems.push(`${name} is set but SUMMARY_MODEL is not: set SUMMARY_MODEL to turn AI summaries on`);
-      }
-      return undefined;
+/**
+ * SUMMARY_MODEL and the settings that only mean something with it. Hosts that cannot work
+ * without a key (OpenAI's, Azure's) need OPENAI_API_KEY; a self-hosted server may take none.
+ */
+function summaryModelSettings(env: EnvReader): SummaryModelConfig | undefined {
+  const { problems, read, url, secretShape, integer } = env;
+  const model = read('SUMMARY_MODEL');
+  if (model === undefined) {
+    for (const name of ['OPENAI_BASE_URL', 'SUMMARY_TIMEOUT_SECONDS']) {
+      if (read(name) !== undefined)
+        problems.push(`${name} is set but SUMMARY_MODEL is not: set SUMMARY_MODEL to turn AI summaries on`);
     }
-    if (!/^[\w.:/@+-]{1,100}$/.test(model)) {
-      problems.push(
-        `SUMMARY_MODEL must be a model name (letters, digits and . _ : / @ + -, at most 100), got "${model.slice(0, 100)}"`,
-      );
-    }
-    const baseUrl = url('OPENAI_BASE_URL', DEFAULTS.openaiBaseUrl);
-    let host = '';
-    try {
-      const parsed = new URL(baseUrl);
-      host = parsed.hostname;
-      // Not echoed: it holds a password.
-      if (parsed.username || parsed.password)
-        problems.push('OPENAI_BASE_URL must not contain a user name or password; use OPENAI_API_KEY');
-      else if (parsed.search || parsed.hash)
-        problems.push(`OPENAI_BASE_URL must be the API root without a query, got "${baseUrl}"`);
-    } catch {
-      // Reported by url().
-    }
-    const apiKey = read('OPENAI_API_KEY');
-    const keyHint =
-      'the API key of the model server (for OpenAI: https://platform.openai.com/api-keys), or unset SUMMARY_MODEL';
-    if (apiKey === undefined && (host === 'api.openai.com' || host.endsWith('.openai.azure.com')))
-      problems.push(`OPENAI_API_KEY is missing: ${host} needs ${keyHint}`);
-    secretShape('OPENAI_API_KEY', apiKey, keyHint);
-    // The openai SDK reads this one from the environment whatever it is given, and would add its
-    // headers to every request to the model server.
-    if (read('OPENAI_CUSTOM_HEADERS') !== undefined)
-      problems.push(
-        'OPENAI_CUSTOM_HEADERS is set: the openai library would add those headers to every model request on its own; unset it',
-      );
-    const timeoutMs = 1000 * integer('SUMMARY_TIMEOUT_SECONDS', DEFAULTS.summaryTimeoutSeconds, 1, 120);
-    return { model, baseUrl, ...(apiKey ? { apiKey } : {}), timeoutMs };
+    return undefined;
   }
+  if (!/^[\w.:/@+-]{1,100}$/.test(model)) {
+    problems.push(
+      `SUMMARY_MODEL must be a model name (letters, digits and . _ : / @ + -, at most 100), got "${model.slice(0, 100)}"`,
+    );
+  }
+  const baseUrl = url('OPENAI_BASE_URL', DEFAULTS.openaiBaseUrl);
+  let host = '';
+  try {
+    const parsed = new URL(baseUrl);
+    host = parsed.hostname;
+    // Not echoed: it holds a password.
+    if (parsed.username || parsed.password)
+      problems.push('OPENAI_BASE_URL must not contain a user name or password; use OPENAI_API_KEY');
+    else if (parsed.search || parsed.hash)
+      problems.push(`OPENAI_BASE_URL must be the API root without a query, got "${baseUrl}"`);
+  } catch {
+    // Reported by url().
+  }
+  const apiKey = read('OPENAI_API_KEY');
+  const keyHint =
+    'the API key of the model server (for OpenAI: https://platform.openai.com/api-keys), or unset SUMMARY_MODEL';
+  if (apiKey === undefined && (host === 'api.openai.com' || host.endsWith('.openai.azure.com')))
+    problems.push(`OPENAI_API_KEY is missing: ${host} needs ${keyHint}`);
+  secretShape('OPENAI_API_KEY', apiKey, keyHint);
+  // The openai SDK reads this one from the environment whatever it is given, and would add its
+  // headers to every request to the model server.
+  if (read('OPENAI_CUSTOM_HEADERS') !== undefined)
+    problems.push(
+      'OPENAI_CUSTOM_HEADERS is set: the openai library would add those headers to every model request on its own; unset it',
+    );
+  const timeoutMs = 1000 * integer('SUMMARY_TIMEOUT_SECONDS', DEFAULTS.summaryTimeoutSeconds, 1, 120);
+  return { model, baseUrl, ...(apiKey ? { apiKey } : {}), timeoutMs };
+}
 
-  /** REDIS_URL: redis:// or rediss:// (TLS). Never echoed whole: it may hold a password. */
-  function redis(value: string | undefined): string | undefined {
-    if (value === undefined) return undefined;
-    let parsed: URL;
-    try {
-      parsed = new URL(value);
-    } catch {
-      problems.push(
-        'REDIS_URL must be a URL such as redis://localhost:6379 or rediss://user:password@host:6380',
-      );
-      return undefined;
-    }
-    if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-      problems.push('REDIS_URL must start with redis:// or rediss:// (TLS), e.g. redis://localhost:6379');
-      return undefined;
-    }
-    if (!parsed.hostname) {
-      problems.push('REDIS_URL must name a host, e.g. redis://localhost:6379');
-      return undefined;
-    }
-    if (parsed.password && decodeURIComponent(parsed.password).length < MIN_SECRET_LENGTH) {
-      problems.push(
-        `REDIS_URL's password is too short to be real (at least ${MIN_SECRET_LENGTH} characters); use the server's real password`,
-      );
-      return undefined;
-    }
-    return value;
+/** REDIS_URL: redis:// or rediss:// (TLS). Never echoed whole: it may hold a password. */
+function redis(value: string | undefined, problems: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    problems.push(
+      'REDIS_URL must be a URL such as redis://localhost:6379 or rediss://user:password@host:6380',
+    );
+    return undefined;
   }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    problems.push('REDIS_URL must start with redis:// or rediss:// (TLS), e.g. redis://localhost:6379');
+    return undefined;
+  }
+  if (!parsed.hostname) {
+    problems.push('REDIS_URL must name a host, e.g. redis://localhost:6379');
+    return undefined;
+  }
+  if (parsed.password && decodeURIComponent(parsed.password).length < MIN_SECRET_LENGTH) {
+    problems.push(
+      `REDIS_URL's password is too short to be real (at least ${MIN_SECRET_LENGTH} characters); use the server's real password`,
+    );
+    return undefined;
+  }
+  return value;
+}
 
-  /**
-   * PUBLIC_URL as an origin. https is required because the verifier's cookie and Slack's redirect
-   * carry a person's sign-in; plain http is accepted only for a browser on this machine.
-   */
-  function publicOrigin(value: string): string {
-    if (!value) return '';
-    let parsed: URL;
-    try {
-      parsed = new URL(value);
-    } catch {
-      problems.push(`PUBLIC_URL must be an https URL such as https://inbox.example.com, got "${value}"`);
-      return '';
-    }
-    if (parsed.username || parsed.password) {
-      // Not echoed: it holds a password.
-      problems.push('PUBLIC_URL must not contain a user name or password');
-    } else if (
-      parsed.protocol !== 'https:' &&
-      !(parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname))
-    ) {
-      problems.push(`PUBLIC_URL must use https (plain http only for localhost), got "${value}"`);
-    } else if ((parsed.pathname !== '/' && parsed.pathname !== '') || parsed.search || parsed.hash) {
-      problems.push(
-        `PUBLIC_URL must be the address only, without a path or query (the app serves /verify itself), got "${value}"`,
-      );
-    }
-    return parsed.origin;
+/**
+ * PUBLIC_URL as an origin. https is required because the verifier's cookie and Slack's redirect
+ * carry a person's sign-in; plain http is accepted only for a browser on this machine.
+ */
+function publicOrigin(value: string, problems: string[]): string {
+  if (!value) return '';
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    problems.push(`PUBLIC_URL must be an https URL such as https://inbox.example.com, got "${value}"`);
+    return '';
   }
+  if (parsed.username || parsed.password) {
+    // Not echoed: it holds a password.
+    problems.push('PUBLIC_URL must not contain a user name or password');
+  } else if (
+    parsed.protocol !== 'https:' &&
+    !(parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname))
+  ) {
+    problems.push(`PUBLIC_URL must use https (plain http only for localhost), got "${value}"`);
+  } else if ((parsed.pathname !== '/' && parsed.pathname !== '') || parsed.search || parsed.hash) {
+    problems.push(
+      `PUBLIC_URL must be the address only, without a path or query (the app serves /verify itself), got "${value}"`,
+    );
+  }
+  return parsed.origin;
 }
 
 /**
