@@ -35,6 +35,7 @@ import { registerAppHome } from './listeners/app-home';
 import { registerConnectionButtons } from './listeners/connection-buttons';
 import { INBOX_COMMAND, registerInboxCommand } from './listeners/inbox-command';
 import { registerLinkButtons } from './listeners/link-buttons';
+import { registerScheduleButtons } from './listeners/schedule-buttons';
 import { createCommandMetrics } from './metrics/command-metrics';
 import { createMeteredFetch } from './metrics/metered-fetch';
 import { createMetrics, type Metrics } from './metrics/metrics';
@@ -42,6 +43,11 @@ import { type MetricsServer, startMetricsServer } from './metrics/metrics-server
 import { createMemoryPendingStore } from './pending/memory-store';
 import { createPendingConsents, type PendingConsents } from './pending/pending-consents';
 import type { PendingStore } from './pending/pending-store';
+import { createDigestDelivery } from './schedules/digest-delivery';
+import { startScheduleClock } from './schedules/schedule-clock';
+import { createScheduleCommands } from './schedules/schedule-commands';
+import { createScheduleRunner, type ScheduleRunner } from './schedules/schedule-runner';
+import { createMemoryScheduleStore } from './schedules/schedule-store';
 import { createStoredReplies } from './slack/replies';
 import { responseUrlCheck } from './slack/response-url';
 import { aiSummaryInfo, aiSummaryNote } from './tldr/ai-summary-note';
@@ -82,6 +88,10 @@ export interface InboxAppTuning {
   modelMaxRetries?: number;
   /** The interface the HTTP port listens on (default: all, for Slack to reach it); the sandbox uses loopback. */
   listenHost?: string;
+  /** The schedules' clock (default Date.now); tests move it and call `schedules.tick()`. */
+  scheduleNow?: () => number;
+  /** false: no minute timer (tests tick by hand). */
+  scheduleTimer?: boolean;
 }
 
 export interface InboxApp {
@@ -102,6 +112,8 @@ export interface InboxApp {
   readonly metricsPort: number | undefined;
   /** HTTP mode: what the /slack/events guard refused (src/core/slack-events-guard.ts). */
   readonly requestGuard: GuardStats | undefined;
+  /** Scheduled digests: `tick()` runs every due one (the minute timer calls it too). */
+  readonly schedules: ScheduleRunner;
 }
 
 /** Thrown by start() when Slack refuses the bot token or cannot be reached: reported like a config error. */
@@ -327,7 +339,39 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     shareKey,
   });
   metrics.pendingConsents(() => watcher.pending);
-  const connection = createConnectionFlow({ resolveUserId, access, logger });
+  // Memory only in this build: schedules last until the app restarts (docs/schedules.md).
+  const scheduleStore = createMemoryScheduleStore();
+  const scheduleNow = tuning.scheduleNow ?? Date.now;
+  const timeZoneOf = async (userId: string) => {
+    const answer = await bolt.client.users.info({ user: userId });
+    return (answer.user as { tz?: string } | undefined)?.tz;
+  };
+  const schedules = createScheduleCommands({
+    store: scheduleStore,
+    now: scheduleNow,
+    timeZoneOf,
+    logger,
+    durable: false,
+  });
+  const scheduleRunner = createScheduleRunner({
+    store: scheduleStore,
+    now: scheduleNow,
+    timeZoneOf: (schedule) => timeZoneOf(schedule.identity.userId),
+    deliver: createDigestDelivery({ resolveUserId, access, reader, client: bolt.client, logger }),
+    onError: (schedule, error) =>
+      logger.error(`digest ${schedule.id} for ${schedule.identity.userId} failed:`, describeError(error)),
+  });
+  const plainConnection = createConnectionFlow({ resolveUserId, access, logger });
+  // Disconnecting Gmail stops the person's digests: none could be read any more.
+  const connection: typeof plainConnection = {
+    ...plainConnection,
+    async disconnect(identity) {
+      const message = await plainConnection.disconnect(identity);
+      const stopped = await schedules.stopAll(identity);
+      if (stopped === 0) return message;
+      return { ...message, text: `${message.text} Your ${stopped} scheduled digest(s) were stopped too.` };
+    },
+  };
   const home = createAppHome({
     resolveUserId,
     access,
@@ -355,9 +399,24 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     connection,
     tasks,
     visibility: config.visibility,
+    schedules,
     ...(summaryNote ? { summaryNote } : {}),
   });
-  registerConnectionButtons(bolt, { flow, connection, home, tasks, shareKey });
+  registerScheduleButtons(bolt, { schedules, tasks });
+  registerConnectionButtons(bolt, {
+    flow,
+    connection,
+    // Disconnect on the Home tab stops the person's digests too.
+    home: {
+      ...home,
+      disconnect: async (identity) => {
+        await home.disconnect(identity);
+        await schedules.stopAll(identity);
+      },
+    },
+    tasks,
+    shareKey,
+  });
   registerAppHome(bolt, { home, tasks });
   registerLinkButtons(bolt);
   bolt.error(async (error) => {
@@ -369,8 +428,10 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
   let storeOpen = false;
   let metricsServer: MetricsServer | undefined;
   let warmUpTimer: NodeJS.Timeout | undefined;
+  let stopScheduleClock: (() => void) | undefined;
   return {
     bolt,
+    schedules: scheduleRunner,
     pending,
     metrics,
     requestGuard: guardStats,
@@ -431,6 +492,9 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
         }
       }, 1000);
       warmUpTimer.unref();
+      if (tuning.scheduleTimer !== false) {
+        stopScheduleClock = startScheduleClock(scheduleRunner, logger);
+      }
       if (transport.mode === 'http') {
         const server = (await bolt.start(
           tuning.listenHost ? { port: transport.port, host: tuning.listenHost } : transport.port,
@@ -454,6 +518,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     },
     async stop() {
       clearTimeout(warmUpTimer);
+      stopScheduleClock?.();
       if (started) {
         started = false;
         const closed = socketClosed();

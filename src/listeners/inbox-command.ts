@@ -6,7 +6,7 @@ import type { BackgroundTasks } from '../core/background';
 import type { Visibility } from '../core/config';
 import { parseInboxCommand } from '../inbox/command-args';
 import type { InboxFlow } from '../inbox/inbox-flow';
-import { schedulesUnavailableMessage } from '../schedules/schedule-notices';
+import type { ScheduleCommands } from '../schedules/schedule-commands';
 import { createReplies } from '../slack/replies';
 
 /** The slash command this app answers; it must match `manifest.yml`. */
@@ -21,6 +21,8 @@ export interface InboxCommandDeps {
   visibility: Visibility;
   /** Said in `/inbox help` when AI summaries are on (src/tldr/ai-summary-note.ts). */
   summaryNote?: string;
+  /** `/inbox every …` and `/inbox schedules` (src/schedules/). */
+  schedules: ScheduleCommands;
 }
 
 /**
@@ -34,8 +36,6 @@ export function registerInboxCommand(app: App, deps: InboxCommandDeps): void {
     if (parsed.kind === 'invalid') return ack(invalidCommandMessage(parsed.problem, command.text ?? ''));
     // Nothing is removed until the person confirms with the button (and Slack's dialog).
     if (parsed.kind === 'disconnect') return ack(disconnectConfirmMessage());
-    if (parsed.kind === 'schedule') return ack(schedulesUnavailableMessage(parsed.spec));
-    if (parsed.kind === 'schedules') return ack(schedulesUnavailableMessage());
     const identity = {
       teamId: command.team_id,
       ...(command.enterprise_id ? { enterpriseId: command.enterprise_id } : {}),
@@ -47,6 +47,24 @@ export function registerInboxCommand(app: App, deps: InboxCommandDeps): void {
       channelId: command.channel_id,
       userId: command.user_id,
     });
+    if (parsed.kind === 'schedule' || parsed.kind === 'schedules') {
+      await ack();
+      // users.info and the store are outside calls: answered after the ack, privately.
+      deps.tasks.run(`/inbox ${parsed.kind} by ${command.user_id}`, async () =>
+        replies.showPrivately(
+          parsed.kind === 'schedules'
+            ? await deps.schedules.list(identity)
+            : await deps.schedules.create({
+                identity,
+                channelId: command.channel_id,
+                spec: parsed.spec,
+                request: parsed.request,
+                privately: parsed.privately === true,
+              }),
+        ),
+      );
+      return;
+    }
     if (parsed.kind === 'status') {
       await ack();
       deps.tasks.run(`/inbox status by ${command.user_id}`, async () =>

@@ -468,7 +468,10 @@ interface Term {
 /** Splits a Gmail search into terms; `OR`, `AND` and braces are not supported and are dropped. */
 function parseQuery(q: string): Term[] {
   const terms: Term[] = [];
-  for (const match of q.matchAll(/(-?)(?:([a-z_]+):)?(?:"([^"]*)"|(\S+))/gi)) {
+  // Parentheses group terms (a digest's `after:N (search)`); read here as plain AND, which is
+  // what a group without OR means.
+  const ungrouped = q.replace(/(^|\s)\(|\)(?=\s|$)/g, '$1 ');
+  for (const match of ungrouped.matchAll(/(-?)(?:([a-z_]+):)?(?:"([^"]*)"|(\S+))/gi)) {
     const value = (match[3] ?? match[4] ?? '').toLowerCase();
     if (!match[2] && /^(or|and|[{}()])$/i.test(value)) continue;
     terms.push({ negate: match[1] === '-', op: match[2]?.toLowerCase(), value });

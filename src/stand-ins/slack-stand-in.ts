@@ -65,6 +65,8 @@ export interface StandInUser {
   name?: string;
   /** `users.info` `is_email_confirmed` (default true). */
   emailConfirmed?: boolean;
+  /** `users.info` `tz`, an IANA zone (default America/Los_Angeles, Slack's own default). */
+  tz?: string;
 }
 
 /**
@@ -677,6 +679,7 @@ class StandIn implements SlackStandIn {
         is_bot: false,
         // Slack confirms an address by mail; the stand-in's are confirmed unless a test says not.
         is_email_confirmed: user.emailConfirmed ?? true,
+        ...timeZoneFields(user.tz ?? 'America/Los_Angeles'),
         profile: { real_name: name, display_name: name, ...email },
       },
     });
@@ -960,4 +963,21 @@ function isObject(value: unknown): value is JsonObject {
 
 function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * `tz`, `tz_label` and `tz_offset` (seconds east of UTC, now) as `users.info` gives them.
+ * https://docs.slack.dev/reference/methods/users.info
+ */
+function timeZoneFields(tz: string): { tz: string; tz_label: string; tz_offset: number } {
+  const now = new Date();
+  const parts = (style: 'long' | 'longOffset') =>
+    new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: style })
+      .formatToParts(now)
+      .find((part) => part.type === 'timeZoneName')?.value ?? '';
+  const offset = /GMT([+-])(\d{2}):(\d{2})/.exec(parts('longOffset'));
+  const seconds = offset
+    ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 3600 + Number(offset[3]) * 60)
+    : 0;
+  return { tz, tz_label: parts('long'), tz_offset: seconds };
 }

@@ -1,26 +1,152 @@
+import { makeMessages } from '../../src/stand-ins/mail-fixtures';
+import { blockActionsPayload } from '../../src/stand-ins/slack-requests';
 import { bootApp, type Harness } from '../support/boot-app';
+import { waitFor } from '../support/wait-for';
 
-describe('/inbox every … over the wire (no schedule runner in this build yet)', () => {
+/** Arcade user id of the default stand-in person (team T0001, user U0001). */
+const ALICE = 'slack:T0001:U0001';
+const TOKEN = 'ya29.alice-token';
+/** Tuesday 2026-03-03 08:00 in Berlin (07:00 UTC). */
+const START = Date.UTC(2026, 2, 3, 7, 0);
+
+function repliesTo(h: Harness, responseUrl: string) {
+  return h.slack.responseUrlPosts.filter((post) => responseUrl.endsWith(`/${post.id}`));
+}
+
+describe('/inbox every … over the wire (memory schedules, a clock the test moves)', () => {
   let h: Harness;
+  let clock = START;
   beforeEach(async () => {
-    h = await bootApp();
+    clock = START;
+    h = await bootApp({ tuning: { scheduleNow: () => clock, scheduleTimer: false } });
+    h.slack.users.set('U0001', { name: 'alice', tz: 'Europe/Berlin' });
+    h.arcade.grant(ALICE, { token: TOKEN, email: 'alice@example.com' });
+    h.gmail.addMailbox(TOKEN, { email: 'alice@example.com', messages: makeMessages(3) });
   });
   afterEach(async () => {
     await h.stop();
   });
 
-  it('says in the ack what it understood and that nothing was scheduled, and calls no service', async () => {
-    const { status, json } = await h.command({ text: 'private every weekday at 8:30am 5 is:unread' });
+  async function schedule(text: string): Promise<string> {
+    const { status, responseUrl } = await h.command({ text });
     expect(status).toBe(200);
-    expect(json.text).toContain('every weekday at 8:30');
-    expect(json.text).toContain('nothing was scheduled');
-    expect(json.text).toContain('/inbox 10 every day');
-    expect(h.arcade.calls).toHaveLength(0);
+    const [reply] = await waitFor(() => repliesTo(h, responseUrl).length > 0 && repliesTo(h, responseUrl));
+    return String(reply?.body.text);
+  }
+
+  it('confirms privately with a Slack date token for the next one in the person zone, and says memory lasts until restart', async () => {
+    const text = await schedule('every day at 9:00 5 from:boss');
+    // 09:00 Berlin on 3 March is 08:00 UTC.
+    expect(text).toContain(`<!date^${Date.UTC(2026, 2, 3, 8, 0) / 1000}^{date_short_pretty} at {time}|`);
+    expect(text).toContain('Europe/Berlin');
+    expect(text).toContain('kept until the app restarts');
+    expect(h.slack.calls.some((call) => call.method === 'users.info')).toBe(true);
+  });
+
+  it('delivers the digest at its minute, once, to the channel, with after: in the Gmail query', async () => {
+    // Two from the boss after the schedule was made, one before it: the digest shows the two.
+    const at = (index: number) => String(index < 2 ? START + (10 + index) * 60_000 : START - 3_600_000);
+    h.gmail.addMailbox(TOKEN, {
+      email: 'alice@example.com',
+      messages: makeMessages(3, (index) => ({
+        internalDate: at(index),
+        headers: [
+          { name: 'From', value: 'Boss <boss@example.com>' },
+          { name: 'Subject', value: `Report ${index}` },
+          { name: 'Date', value: new Date(Number(at(index))).toUTCString() },
+        ],
+      })),
+    });
+    await schedule('every day at 9:00 5 from:boss');
+    await h.app.schedules.tick();
+    expect(h.slack.messages.filter((m) => m.channel === 'C0001')).toHaveLength(0);
+
+    clock = Date.UTC(2026, 2, 3, 8, 0, 5);
+    await h.app.schedules.tick();
+    await h.app.schedules.tick();
+    const digests = h.slack.messages.filter((m) => m.channel === 'C0001');
+    expect(digests).toHaveLength(1);
+    expect(digests[0]?.text).toContain('<@U0001>');
+    const lists = h.gmail.calls.filter((c) => c.path.endsWith('/messages'));
+    expect(lists).toHaveLength(1);
+    const q = new URLSearchParams(lists[0]?.rawQuery ?? '').get('q');
+    expect(q).toBe(`after:${START / 1000} (from:boss)`);
+    expect(lists[0]?.rawQuery).toContain('maxResults=5');
+    const shown = JSON.stringify(digests[0]?.blocks);
+    expect(shown).toContain('Report 0');
+    expect(shown).toContain('Report 1');
+    expect(shown).not.toContain('Report 2');
+  });
+
+  it('says "Nothing new since" in one line when Gmail has nothing, and sends private ones by DM only', async () => {
+    h.gmail.addMailbox(TOKEN, { email: 'alice@example.com', messages: [] });
+    await schedule('private every day at 9:00');
+    clock = Date.UTC(2026, 2, 3, 8, 1);
+    await h.app.schedules.tick();
+    expect(h.slack.messages.filter((m) => m.channel === 'C0001')).toHaveLength(0);
+    const dm = h.slack.messages.filter((m) => m.channel !== 'C0001');
+    expect(dm).toHaveLength(1);
+    expect(dm[0]?.text).toMatch(/^Nothing new since <!date\^/);
+  });
+
+  it('needs consent: the person gets a DM with the Connect button, the run is skipped and not retried each minute', async () => {
+    await schedule('every day at 9:00');
+    h.arcade.revoke(ALICE);
+    clock = Date.UTC(2026, 2, 3, 8, 0);
+    await h.app.schedules.tick();
+    clock += 60_000;
+    await h.app.schedules.tick();
+    expect(h.slack.messages.filter((m) => m.channel === 'C0001')).toHaveLength(0);
+    const dms = h.slack.messages.filter((m) => m.channel !== 'C0001');
+    expect(dms).toHaveLength(1);
+    expect(dms[0]?.text).toContain('was skipped');
+    expect(JSON.stringify(dms[0]?.blocks)).toContain('connect_gmail');
     expect(h.gmail.calls).toHaveLength(0);
   });
 
-  it('answers /inbox schedules and refuses a bad time with how to write one', async () => {
-    expect((await h.command({ text: 'schedules' })).json.text).toContain('nothing was scheduled');
+  it('/inbox schedules lists them privately with Remove buttons; Remove stops the digest', async () => {
+    await schedule('every weekday at 8:30am 5 is:unread');
+    const { responseUrl } = await h.command({ text: 'schedules' });
+    const [list] = await waitFor(() => repliesTo(h, responseUrl).length > 0 && repliesTo(h, responseUrl));
+    expect(list?.body.response_type).toBe('ephemeral');
+    const button = list?.body.blocks?.[0]?.accessory;
+    expect(button).toMatchObject({ action_id: 'remove_schedule', text: { text: 'Remove' } });
+    expect(list?.body.blocks?.[0]?.text.text).toContain('every weekday at 8:30');
+
+    // Someone else clicking the same id removes nothing.
+    const other = h.slack.newResponseUrl();
+    await h.interact(
+      blockActionsPayload({
+        actionId: 'remove_schedule',
+        value: button.value,
+        userId: 'U0002',
+        responseUrl: other,
+      }),
+    );
+    const [refused] = await waitFor(() => repliesTo(h, other).length > 0 && repliesTo(h, other));
+    expect(refused?.body.text).toContain('already gone');
+
+    await h.interact(blockActionsPayload({ actionId: 'remove_schedule', value: button.value, responseUrl }));
+    const removed = await waitFor(() => repliesTo(h, responseUrl).length > 1 && repliesTo(h, responseUrl)[1]);
+    expect(removed?.body.text).toContain('Removed');
+    expect(removed?.body.text).toContain('no scheduled digests');
+    clock = Date.UTC(2026, 2, 3, 8, 0);
+    await h.app.schedules.tick();
+    expect(h.slack.messages).toHaveLength(0);
+  });
+
+  it('disconnecting Gmail stops the person schedules', async () => {
+    await schedule('every day at 9:00');
+    const { responseUrl } = await h.command({ text: 'disconnect' });
+    await h.interact(blockActionsPayload({ actionId: 'disconnect_gmail', value: 'disconnect', responseUrl }));
+    const [reply] = await waitFor(() => repliesTo(h, responseUrl).length > 0 && repliesTo(h, responseUrl));
+    expect(reply?.body.text).toContain('1 scheduled digest(s) were stopped');
+    clock = Date.UTC(2026, 2, 3, 8, 0);
+    await h.app.schedules.tick();
+    expect(h.slack.messages).toHaveLength(0);
+  });
+
+  it('refuses a bad time with how to write one', async () => {
     expect((await h.command({ text: 'every day at teatime' })).json.text).toContain('`5:30pm`');
   });
 });

@@ -29,7 +29,7 @@ describe('manifest.yml', () => {
   });
 
   it('asks for exactly the bot scopes the code uses by default', () => {
-    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['chat:write', 'commands']);
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['chat:write', 'commands', 'users:read']);
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
   });
 
