@@ -46,6 +46,7 @@ import type { PendingStore } from './pending/pending-store';
 import { createDigestDelivery } from './schedules/digest-delivery';
 import { startScheduleClock } from './schedules/schedule-clock';
 import { createScheduleCommands } from './schedules/schedule-commands';
+import { digestFailedMessage } from './schedules/schedule-notices';
 import { createScheduleRunner, type ScheduleRunner } from './schedules/schedule-runner';
 import { createMemoryScheduleStore } from './schedules/schedule-store';
 import { createStoredReplies } from './slack/replies';
@@ -358,8 +359,15 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     now: scheduleNow,
     timeZoneOf: (schedule) => timeZoneOf(schedule.identity.userId),
     deliver: createDigestDelivery({ resolveUserId, access, reader, client: bolt.client, logger }),
-    onError: (schedule, error) =>
-      logger.error(`digest ${schedule.id} for ${schedule.identity.userId} failed:`, describeError(error)),
+    onError: (schedule, error) => {
+      logger.error(`digest ${schedule.id} for ${schedule.identity.userId} failed:`, describeError(error));
+      // Only the person: a channel need not hear about one person's Gmail.
+      bolt.client.chat
+        .postMessage({ channel: schedule.identity.userId, ...digestFailedMessage(schedule) })
+        .catch((notice: unknown) =>
+          logger.warn('could not tell about a failed digest:', describeError(notice)),
+        );
+    },
   });
   const plainConnection = createConnectionFlow({ resolveUserId, access, logger });
   // Disconnecting Gmail stops the person's digests: none could be read any more.

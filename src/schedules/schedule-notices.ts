@@ -86,3 +86,10 @@ export function scheduleRemovedMessage(removed: boolean, remaining: Schedule[]):
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: head } }, ...(list.blocks ?? [])],
   };
 }
+
+/** A digest that failed (Gmail or Slack down, say): the person is told, not left waiting. */
+export function digestFailedMessage(schedule: Schedule): SlackMessage {
+  return {
+    text: `:warning: Your digest ${escapeMrkdwn(describeSchedule(schedule.spec))} could not be sent this time (Gmail or Slack did not answer). Nothing is lost: the next digest covers what arrived since the last one. \`/inbox\` gives a summary now.`,
+  };
+}

@@ -146,6 +146,22 @@ describe('/inbox every … over the wire (memory schedules, a clock the test mov
     expect(h.slack.messages).toHaveLength(0);
   });
 
+  it('a digest Gmail cannot read: the person is told by DM, and the next digest covers the same window', async () => {
+    await schedule('every day at 9:00');
+    // As many as the retry budget (FAST_TUNING: 4 attempts), so this run fails and the next does not.
+    h.gmail.failNext('list', { status: 500, reason: 'backendError' }, 4);
+    clock = Date.UTC(2026, 2, 3, 8, 0);
+    await h.app.schedules.tick();
+    const notice = await waitFor(() => h.slack.messages.find((m) => m.channel !== 'C0001'));
+    expect(notice.text).toContain('could not be sent this time');
+    expect(h.slack.messages.filter((m) => m.channel === 'C0001')).toHaveLength(0);
+
+    clock = Date.UTC(2026, 2, 4, 8, 0);
+    await h.app.schedules.tick();
+    const lists = h.gmail.calls.filter((c) => c.path.endsWith('/messages') && c.status === 200);
+    expect(new URLSearchParams(lists.at(-1)?.rawQuery ?? '').get('q')).toBe(`after:${START / 1000}`);
+  });
+
   it('refuses a bad time with how to write one', async () => {
     expect((await h.command({ text: 'every day at teatime' })).json.text).toContain('`5:30pm`');
   });
