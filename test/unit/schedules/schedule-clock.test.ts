@@ -24,7 +24,11 @@ describe('the schedule clock', () => {
   it('does not start a tick while the previous one is still running', () => {
     jest.setSystemTime(Date.UTC(2026, 2, 3, 8, 0, 0));
     let ticks = 0;
-    const stop = startScheduleClock({ tick: () => (ticks++, new Promise<void>(() => {})) }, silent);
+    const never = () => {
+      ticks++;
+      return new Promise<void>(() => {});
+    };
+    const stop = startScheduleClock({ tick: never }, silent);
     jest.advanceTimersByTime(5 * 60_000);
     expect(ticks).toBe(1);
     stop();
