@@ -29,7 +29,6 @@ const DEPENDENCIES = [
   'undici',
   'ws',
   'redis',
-  'bullmq',
   'openai',
 ];
 

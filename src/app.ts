@@ -1,13 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  App,
-  type CustomRoute,
-  HTTPReceiver,
-  type Logger,
-  type LogLevel,
-  SocketModeReceiver,
-} from '@slack/bolt';
+import { App, type CustomRoute, type Logger, type LogLevel } from '@slack/bolt';
 import type { RetryOptions, WebClientOptions } from '@slack/web-api';
 import { createUserConfirmer } from './auth/confirm-user';
 import { createConsentWatcher } from './auth/consent-watcher';
@@ -18,12 +11,8 @@ import { createBackgroundTasks } from './core/background';
 import { type Config, configSecrets } from './core/config';
 import { createLogger, describeError, namedLogger } from './core/log';
 import { deriveKey } from './core/sealing';
-import {
-  type GuardStats,
-  guardSlackEvents,
-  HTTP_SERVER_OPTIONS,
-  MAX_CONNECTIONS,
-} from './core/slack-events-guard';
+import { type GuardStats, HTTP_SERVER_OPTIONS, MAX_CONNECTIONS } from './core/slack-events-guard';
+import { createSlackReceiver } from './core/slack-receiver';
 import { slackStartupProblem } from './core/slack-startup-error';
 import { createTransports } from './core/transport';
 import { createGmailReader } from './gmail/gmail-reader';
@@ -225,44 +214,13 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     config.recordSecret ?? (transport.mode === 'http' ? transport.signingSecret : transport.appToken),
     'share-button',
   );
-  /** Resolves once a Socket Mode connection has finished closing (at most 2 s); at once over HTTP. */
-  let socketClosed: () => Promise<void> = async () => undefined;
-  let healthServer: () => Server | undefined;
-  let receiver: HTTPReceiver | SocketModeReceiver;
-  let guardStats: GuardStats | undefined;
-  if (transport.mode === 'http') {
-    const http = new HTTPReceiver({
-      signingSecret: transport.signingSecret,
-      endpoints: '/slack/events',
-      customRoutes: routes,
-      logger: boltLogger,
-    });
-    guardStats = guardSlackEvents(http, { path: '/slack/events' });
-    receiver = http;
-    healthServer = () => undefined;
-  } else {
-    // Socket Mode needs no public URL for Slack, but the health check and the verifier are served
-    // by a small HTTP server of their own on PORT.
-    const socket = new SocketModeReceiver({
-      appToken: transport.appToken,
-      logger: namedLogger(logger, 'slack-socket-mode'),
-      customRoutes: routes,
-      // The socket-mode client mutates its options, so it gets its own copy.
-      installerOptions: { port: transport.port, clientOptions: clientOptions() },
-    });
-    receiver = socket;
-    healthServer = () => (socket as unknown as { httpServer?: Server }).httpServer;
-    // Bolt's stop() returns before the WebSocket close handshake ends, leaving its timer running.
-    socketClosed = () =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 2000);
-        timer.unref();
-        socket.client.once('disconnected', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-  }
+  const { receiver, healthServer, socketClosed, guardStats } = createSlackReceiver({
+    transport,
+    routes,
+    boltLogger,
+    socketLogger: namedLogger(logger, 'slack-socket-mode'),
+    clientOptions,
+  });
 
   const bolt = new App({
     receiver,
