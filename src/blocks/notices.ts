@@ -90,6 +90,7 @@ export function usageLines(visibility: SummaryVisibility): string[] {
     visibility === 'private'
       ? '• `/inbox private …`: private, as always here'
       : '• `/inbox private …`: only you see the summary (with a *Share to channel* button); put it first, e.g. `/inbox private 5 is:unread`',
+    '• `/inbox every weekday at 8:30 5 is:unread`: a digest at that time in your Slack time zone (`/inbox schedules` lists and removes them; a search starting with "every" goes after a count: `/inbox 10 every day`)',
     '• `/inbox status`: whether your Gmail is connected, and which account',
     '• `/inbox disconnect`: remove this app’s access to your Gmail',
     '• `/inbox help`: this message',
