@@ -25,6 +25,7 @@ import { registerConnectionButtons } from './listeners/connection-buttons';
 import { INBOX_COMMAND, registerInboxCommand } from './listeners/inbox-command';
 import { registerLinkButtons } from './listeners/link-buttons';
 import { registerScheduleButtons } from './listeners/schedule-buttons';
+import { registerUserLeft } from './listeners/user-left';
 import { createCommandMetrics } from './metrics/command-metrics';
 import { createMeteredFetch } from './metrics/metered-fetch';
 import { createMetrics, type Metrics } from './metrics/metrics';
@@ -369,6 +370,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     ...(summaryNote ? { summaryNote } : {}),
   });
   registerScheduleButtons(bolt, { schedules, tasks });
+  registerUserLeft(bolt, { schedules, tasks });
   registerConnectionButtons(bolt, {
     flow,
     connection,

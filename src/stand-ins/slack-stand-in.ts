@@ -814,6 +814,35 @@ export function appHomeOpenedEvent(opts: {
   };
 }
 
+/**
+ * A `user_change` event body, as Slack sends it when a member's profile changes or they are
+ * deactivated (`deleted: true`). https://docs.slack.dev/reference/events/user_change
+ */
+export function userChangeEvent(opts: {
+  userId?: string;
+  teamId?: string;
+  deleted: boolean;
+}): Record<string, unknown> {
+  const userId = opts.userId ?? 'U0001';
+  const teamId = opts.teamId ?? 'T0001';
+  return {
+    token: 'gIkuvaNzQIHg97ATvDxqgjtO',
+    team_id: teamId,
+    api_app_id: 'A0STANDIN',
+    event: {
+      type: 'user_change',
+      user: { id: userId, team_id: teamId, name: userId.toLowerCase(), deleted: opts.deleted, is_bot: false },
+      cache_ts: Math.floor(Date.now() / 1000),
+      event_ts: `${(Date.now() / 1000).toFixed(6)}`,
+    },
+    type: 'event_callback',
+    event_id: `Ev${randomBytes(5).toString('hex').toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ enterprise_id: null, team_id: teamId, user_id: 'U0BOT', is_bot: true }],
+    is_ext_shared_channel: false,
+  };
+}
+
 /** An HS256 JWT: enough for a relying party that reads the id_token's claims. */
 function signJwt(claims: JsonObject, secret: string): string {
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

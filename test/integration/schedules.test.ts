@@ -1,5 +1,6 @@
 import { makeMessages } from '../../src/stand-ins/mail-fixtures';
 import { blockActionsPayload } from '../../src/stand-ins/slack-requests';
+import { userChangeEvent } from '../../src/stand-ins/slack-stand-in';
 import { bootApp, type Harness } from '../support/boot-app';
 import { waitFor } from '../support/wait-for';
 
@@ -160,6 +161,28 @@ describe('/inbox every … over the wire (memory schedules, a clock the test mov
     await h.app.schedules.tick();
     const lists = h.gmail.calls.filter((c) => c.path.endsWith('/messages') && c.status === 200);
     expect(new URLSearchParams(lists.at(-1)?.rawQuery ?? '').get('q')).toBe(`after:${START / 1000}`);
+  });
+
+  it('someone leaving the workspace (user_change, deleted) stops their schedules; a profile edit does not', async () => {
+    await schedule('every day at 9:00');
+    await h.event(userChangeEvent({ deleted: false }));
+    const { responseUrl } = await h.command({ text: 'schedules' });
+    const [still] = await waitFor(() => repliesTo(h, responseUrl).length > 0 && repliesTo(h, responseUrl));
+    expect(still?.body.text).toContain('(1)');
+
+    await h.event(userChangeEvent({ deleted: true }));
+    // The event is acked at once and handled in the background: ask until the list is empty.
+    await waitFor(
+      async () => {
+        const { responseUrl: url } = await h.command({ text: 'schedules' });
+        const [reply] = await waitFor(() => repliesTo(h, url).length > 0 && repliesTo(h, url));
+        return String(reply?.body.text).includes('no scheduled digests');
+      },
+      { intervalMs: 50 },
+    );
+    clock = Date.UTC(2026, 2, 3, 8, 0);
+    await h.app.schedules.tick();
+    expect(h.slack.messages).toHaveLength(0);
   });
 
   it('refuses a bad time with how to write one', async () => {
