@@ -355,6 +355,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     publish: async (userId, view) => {
       await bolt.client.views.publish({ user_id: userId, view });
     },
+    scheduleBlocks: (identity) => schedules.homeBlocks(identity),
   });
   const tasks = createBackgroundTasks(logger, {
     maxConcurrent: config.summaries.concurrency,
@@ -369,7 +370,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     schedules,
     ...(summaryNote ? { summaryNote } : {}),
   });
-  registerScheduleButtons(bolt, { schedules, tasks });
+  registerScheduleButtons(bolt, { schedules, tasks, home });
   registerUserLeft(bolt, { schedules, tasks });
   registerConnectionButtons(bolt, {
     flow,

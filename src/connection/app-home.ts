@@ -34,6 +34,8 @@ export interface AppHomeDeps {
   /** `views.publish` for one person. */
   publish(userId: string, view: types.HomeView): Promise<void>;
   newReferenceId?: () => string;
+  /** The person's scheduled digests as blocks (none: nothing shown). */
+  scheduleBlocks?(identity: SlackIdentity): Promise<types.KnownBlock[]>;
 }
 
 /** Creates the App Home service. */
@@ -83,6 +85,10 @@ export function createAppHome(deps: AppHomeDeps): AppHome {
 
   async function show(identity: SlackIdentity, notice?: string): Promise<void> {
     const state = await currentState(identity);
+    const schedules = await deps.scheduleBlocks?.(identity).catch((error: unknown) => {
+      logger.warn(`could not list the schedules of ${identity.userId}:`, describeError(error));
+      return undefined;
+    });
     try {
       await deps.publish(
         identity.userId,
@@ -91,6 +97,7 @@ export function createAppHome(deps: AppHomeDeps): AppHome {
           visibility: deps.visibility,
           ...(notice ? { notice } : {}),
           ...(deps.summaryNote ? { summaryNote: deps.summaryNote } : {}),
+          ...(schedules?.length ? { schedules } : {}),
         }),
       );
     } catch (error) {

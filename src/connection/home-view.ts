@@ -35,15 +35,25 @@ export interface HomeViewInput {
   notice?: string;
   /** AI summaries are on: what the tab says about them (already mrkdwn). */
   summaryNote?: string;
+  /** The person's scheduled digests, each with a Remove button (src/schedules/schedule-notices.ts). */
+  schedules?: KnownBlock[];
 }
 
 const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
 /** Builds the Home tab view for `views.publish`. */
-export function homeView({ state, visibility, notice, summaryNote }: HomeViewInput): types.HomeView {
+export function homeView({
+  state,
+  visibility,
+  notice,
+  summaryNote,
+  schedules,
+}: HomeViewInput): types.HomeView {
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Inbox' } }];
   if (notice) blocks.push(section(notice));
-  blocks.push(...connectionBlocks(state), { type: 'divider' }, section(usageLines(visibility).join('\n')));
+  blocks.push(...connectionBlocks(state), { type: 'divider' });
+  if (schedules?.length) blocks.push(...schedules, { type: 'divider' });
+  blocks.push(section(usageLines(visibility).join('\n')));
   blocks.push(
     { type: 'divider' },
     {

@@ -10,6 +10,7 @@ import {
   scheduleLimitMessage,
   scheduleListMessage,
   scheduleRemovedMessage,
+  scheduleRemovedNote,
   timeZoneUnknownMessage,
 } from './schedule-notices';
 import type { ScheduleSpec } from './schedule-spec';
@@ -70,9 +71,22 @@ export function createScheduleCommands(deps: ScheduleCommandsDeps) {
     async list(identity: SlackIdentity): Promise<SlackMessage> {
       return scheduleListMessage(await store.list(scheduleOwnerKey(identity)));
     },
-    async remove(identity: SlackIdentity, id: string): Promise<SlackMessage> {
+    /** The Home tab's list: a heading and each schedule with its Remove button; none: nothing. */
+    async homeBlocks(identity: SlackIdentity) {
+      const mine = await store.list(scheduleOwnerKey(identity));
+      if (mine.length === 0) return [];
+      return [
+        { type: 'section' as const, text: { type: 'mrkdwn' as const, text: '*Scheduled digests*' } },
+        ...(scheduleListMessage(mine).blocks ?? []),
+      ];
+    },
+    /** `message` for the reply link; `note`, one line, for the Home tab. */
+    async remove(identity: SlackIdentity, id: string): Promise<{ message: SlackMessage; note: string }> {
       const removed = await store.remove(scheduleOwnerKey(identity), id);
-      return scheduleRemovedMessage(removed, await store.list(scheduleOwnerKey(identity)));
+      return {
+        message: scheduleRemovedMessage(removed, await store.list(scheduleOwnerKey(identity))),
+        note: scheduleRemovedNote(removed),
+      };
     },
     /** Gmail disconnected: no digest can come, so none is left waiting. */
     async stopAll(identity: SlackIdentity): Promise<number> {

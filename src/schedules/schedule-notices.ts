@@ -76,10 +76,15 @@ export function scheduleListMessage(schedules: Schedule[]): SlackMessage {
   return { text: `Your scheduled digests (${schedules.length}).`, blocks };
 }
 
-export function scheduleRemovedMessage(removed: boolean, remaining: Schedule[]): SlackMessage {
-  const head = removed
+/** One line on what Remove did (also the Home tab's notice). */
+export function scheduleRemovedNote(removed: boolean): string {
+  return removed
     ? 'Removed: that digest will not come again.'
     : 'That schedule was already gone (removed, or the app restarted).';
+}
+
+export function scheduleRemovedMessage(removed: boolean, remaining: Schedule[]): SlackMessage {
+  const head = scheduleRemovedNote(removed);
   const list = scheduleListMessage(remaining);
   return {
     text: `${head} ${list.text}`,

@@ -1,6 +1,6 @@
 import { makeMessages } from '../../src/stand-ins/mail-fixtures';
 import { blockActionsPayload } from '../../src/stand-ins/slack-requests';
-import { userChangeEvent } from '../../src/stand-ins/slack-stand-in';
+import { appHomeOpenedEvent, userChangeEvent } from '../../src/stand-ins/slack-stand-in';
 import { bootApp, type Harness } from '../support/boot-app';
 import { waitFor } from '../support/wait-for';
 
@@ -183,6 +183,30 @@ describe('/inbox every … over the wire (memory schedules, a clock the test mov
     clock = Date.UTC(2026, 2, 3, 8, 0);
     await h.app.schedules.tick();
     expect(h.slack.messages).toHaveLength(0);
+  });
+
+  it('the Home tab lists the schedules with Remove buttons; Remove there draws the tab again without it', async () => {
+    await schedule('every monday at 17:30 from:boss');
+    await h.event(appHomeOpenedEvent({}));
+    const drawn = await waitFor(() => h.slack.homeViews.at(-1));
+    const blocks = drawn.view.blocks as {
+      text?: { text?: string };
+      accessory?: { action_id?: string; value?: string };
+    }[];
+    const row = blocks.find((block) => block.accessory?.action_id === 'remove_schedule');
+    expect(row?.text?.text).toContain('every Monday at 17:30');
+
+    const click = blockActionsPayload({ actionId: 'remove_schedule', value: row?.accessory?.value ?? '' });
+    await h.interact({
+      ...click,
+      container: { type: 'view', view_id: 'V1' },
+      view: { id: 'V1', type: 'home', blocks: [] },
+      channel: undefined,
+    });
+    const redrawn = await waitFor(() => h.slack.homeViews.length === 2 && h.slack.homeViews[1]);
+    const text = JSON.stringify(redrawn.view.blocks);
+    expect(text).toContain('Removed: that digest will not come again.');
+    expect(text).not.toContain('remove_schedule');
   });
 
   it('refuses a bad time with how to write one', async () => {
