@@ -49,10 +49,18 @@ export function createDigestDelivery(deps: DigestDeliveryDeps) {
     );
     const missed =
       slot.skipped > 0 ? `${slot.skipped} earlier digest(s) could not be sent; this one covers them. ` : '';
+    // What the digest is: a schedule's run, and the window it covers (a date token per reader).
+    const heading = `${missed}Your digest ${describeSchedule(schedule.spec)}: what arrived since ${slackDate(slot.since)}.`;
     const message: SlackMessage =
       inbox.messages.length === 0
         ? { text: `${missed}Nothing new since ${slackDate(slot.since)}.` }
-        : withNote(renderInbox(inbox, { requesterId: userId }), missed);
+        : withNote(
+            renderInbox(inbox, {
+              requesterId: userId,
+              top: [{ type: 'context', elements: [{ type: 'mrkdwn', text: heading }] }],
+            }),
+            missed,
+          );
     if (schedule.privately) {
       await post(userId, message);
     } else {

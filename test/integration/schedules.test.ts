@@ -77,6 +77,7 @@ describe('/inbox every … over the wire (memory schedules, a clock the test mov
     expect(shown).toContain('Report 0');
     expect(shown).toContain('Report 1');
     expect(shown).not.toContain('Report 2');
+    expect(shown).toContain('Your digest every day at 9:00: what arrived since <!date^');
   });
 
   it('says "Nothing new since" in one line when Gmail has nothing, and sends private ones by DM only', async () => {
@@ -103,6 +104,18 @@ describe('/inbox every … over the wire (memory schedules, a clock the test mov
     expect(dms[0]?.text).toContain('was skipped');
     expect(JSON.stringify(dms[0]?.blocks)).toContain('connect_gmail');
     expect(h.gmail.calls).toHaveLength(0);
+
+    // Connected again: the next day's digest comes, covers the skipped window, and says so.
+    h.arcade.grant(ALICE, { token: TOKEN, email: 'alice@example.com' });
+    clock = Date.UTC(2026, 2, 4, 8, 0);
+    await h.app.schedules.tick();
+    const [digest] = h.slack.messages.filter((m) => m.channel === 'C0001');
+    // The fixtures are older than the window: the one-line "nothing new", with the skipped count.
+    expect(digest?.text).toMatch(
+      /^1 earlier digest\(s\) could not be sent; this one covers them\. Nothing new since/,
+    );
+    const lists = h.gmail.calls.filter((c) => c.path.endsWith('/messages'));
+    expect(new URLSearchParams(lists[0]?.rawQuery ?? '').get('q')).toBe(`after:${START / 1000}`);
   });
 
   it('/inbox schedules lists them privately with Remove buttons; Remove stops the digest', async () => {
