@@ -59,7 +59,8 @@ export function registerInboxCommand(app: App, deps: InboxCommandDeps): void {
                 channelId: command.channel_id,
                 spec: parsed.spec,
                 request: parsed.request,
-                privately: parsed.privately === true,
+                // As for /inbox: INBOX_VISIBILITY=private makes every digest private.
+                privately: parsed.privately === true || deps.visibility === 'private',
               }),
         ),
       );
