@@ -222,7 +222,41 @@ describe('/inbox every … over the wire (memory schedules, a clock the test mov
     expect(text).not.toContain('remove_schedule');
   });
 
+  it('a channel the bot cannot post in: the digest goes to the person by DM instead', async () => {
+    await schedule('every day at 9:00');
+    h.slack.botNotInChannels.add('C0001');
+    clock = Date.UTC(2026, 2, 3, 8, 0);
+    await h.app.schedules.tick();
+    expect(h.slack.messages.filter((m) => m.channel === 'C0001')).toHaveLength(0);
+    expect(h.slack.messages.filter((m) => m.channel !== 'C0001')).toHaveLength(1);
+  });
+
   it('refuses a bad time with how to write one', async () => {
     expect((await h.command({ text: 'every day at teatime' })).json.text).toContain('`5:30pm`');
+  });
+});
+
+describe('/inbox every … with INBOX_VISIBILITY=private', () => {
+  it('makes every digest private: by DM, never in the channel', async () => {
+    let clock = START;
+    const h = await bootApp({
+      env: { INBOX_VISIBILITY: 'private' },
+      tuning: { scheduleNow: () => clock, scheduleTimer: false },
+    });
+    try {
+      h.slack.users.set('U0001', { name: 'alice', tz: 'America/New_York' });
+      h.arcade.grant(ALICE, { token: TOKEN, email: 'alice@example.com' });
+      h.gmail.addMailbox(TOKEN, { email: 'alice@example.com', messages: [] });
+      const { responseUrl } = await h.command({ text: 'every day at 9:00' });
+      const [reply] = await waitFor(() => repliesTo(h, responseUrl).length > 0 && repliesTo(h, responseUrl));
+      expect(reply?.body.text).toContain('only to you');
+      // 09:00 in New York on 3 March (EST) is 14:00 UTC.
+      clock = Date.UTC(2026, 2, 3, 14, 0);
+      await h.app.schedules.tick();
+      expect(h.slack.messages.filter((m) => m.channel === 'C0001')).toHaveLength(0);
+      expect(h.slack.messages.filter((m) => m.channel !== 'C0001')).toHaveLength(1);
+    } finally {
+      await h.stop();
+    }
   });
 });
