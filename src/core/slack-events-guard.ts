@@ -108,9 +108,16 @@ export function guardSlackEvents(
       longBodies += 1;
       holdsSlot = true;
       limit = LONG_BODY_LIMIT;
-      req.once('close', () => {
+      // Released once the body is read (it is then Bolt's), or the request is gone: whichever comes
+      // first, and once.
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
         longBodies -= 1;
-      });
+      };
+      req.once('end', release);
+      req.once('close', release);
       return true;
     };
     if (Number(req.headers['content-length']) > limit && !takeSlot()) return refuse(req, res, 413);
