@@ -370,7 +370,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     schedules,
     ...(summaryNote ? { summaryNote } : {}),
   });
-  registerScheduleButtons(bolt, { schedules, tasks, home });
+  registerScheduleButtons(bolt, { schedules, runner: scheduleRunner, tasks, home });
   registerUserLeft(bolt, { schedules, tasks });
   registerConnectionButtons(bolt, {
     flow,

@@ -10,7 +10,7 @@ const MINUTE_MS = 60_000;
  * running when the next minute comes is not started twice. Returns the stop function.
  */
 export function startScheduleClock(
-  runner: ScheduleRunner,
+  runner: Pick<ScheduleRunner, 'tick'>,
   logger: Logger,
   now: () => number = Date.now,
 ): () => void {

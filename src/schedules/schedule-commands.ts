@@ -14,7 +14,7 @@ import {
   timeZoneUnknownMessage,
 } from './schedule-notices';
 import type { ScheduleSpec } from './schedule-spec';
-import { type ScheduleStore, scheduleOwnerKey } from './schedule-store';
+import { type Schedule, type ScheduleStore, scheduleOwnerKey } from './schedule-store';
 
 export interface ScheduleCommandsDeps {
   store: ScheduleStore;
@@ -87,6 +87,10 @@ export function createScheduleCommands(deps: ScheduleCommandsDeps) {
         message: scheduleRemovedMessage(removed, await store.list(scheduleOwnerKey(identity))),
         note: scheduleRemovedNote(removed),
       };
+    },
+    /** The person's own schedule by id (the button value only names which one). */
+    async find(identity: SlackIdentity, id: string): Promise<Schedule | undefined> {
+      return (await store.list(scheduleOwnerKey(identity))).find((schedule) => schedule.id === id);
     },
     /** Gmail disconnected: no digest can come, so none is left waiting. */
     async stopAll(identity: SlackIdentity): Promise<number> {

@@ -7,6 +7,8 @@ import { MAX_SCHEDULES_PER_PERSON, type Schedule } from './schedule-store';
 
 /** The Remove button's action id on `/inbox schedules`; its value is the schedule id. */
 export const REMOVE_SCHEDULE_ACTION = 'remove_schedule';
+/** "Send now": the digest at once, so a schedule can be seen working without waiting for its time. */
+export const SEND_SCHEDULE_NOW_ACTION = 'send_schedule_now';
 
 const EVERY_HINT = 'A search that starts with "every" is typed after a count, as in `/inbox 10 every day`.';
 
@@ -57,21 +59,34 @@ export function scheduleListMessage(schedules: Schedule[]): SlackMessage {
       text: 'You have no scheduled digests. Make one with `/inbox every weekday at 8:30` (a count and search may follow).',
     };
   }
-  const blocks: types.KnownBlock[] = schedules.map((schedule) => {
+  const blocks: types.KnownBlock[] = schedules.flatMap((schedule) => {
     const search = schedule.request.query ? `, search \`${escapeMrkdwn(schedule.request.query)}\`` : '';
     const where = schedule.privately ? 'only to you' : `in <#${schedule.channelId}>`;
     const line = `*${escapeMrkdwn(describeSchedule(schedule.spec))}* (${escapeMrkdwn(schedule.timeZone)}), ${schedule.request.count} messages${search}, ${where}. Next: ${slackDate(schedule.nextRun, localFallback(schedule.nextRun, schedule.timeZone))}`;
-    return {
-      type: 'section',
-      text: { type: 'mrkdwn', text: line },
-      accessory: {
-        type: 'button',
-        action_id: REMOVE_SCHEDULE_ACTION,
-        text: { type: 'plain_text', text: 'Remove' },
-        style: 'danger',
-        value: schedule.id,
+    return [
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: line },
+        accessory: {
+          type: 'button',
+          action_id: REMOVE_SCHEDULE_ACTION,
+          text: { type: 'plain_text', text: 'Remove' },
+          style: 'danger',
+          value: schedule.id,
+        },
       },
-    };
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: SEND_SCHEDULE_NOW_ACTION,
+            text: { type: 'plain_text', text: 'Send now' },
+            value: schedule.id,
+          },
+        ],
+      },
+    ];
   });
   return { text: `Your scheduled digests (${schedules.length}).`, blocks };
 }

@@ -32,6 +32,11 @@ export interface ScheduleRunnerDeps {
 export interface ScheduleRunner {
   /** Runs every due slot once; resolves when all of them have ended. */
   tick(): Promise<void>;
+  /**
+   * Sends a schedule's digest at once ("Send now"): what arrived since the previous digest, which
+   * it then counts as; the next scheduled one stays where it was. 'busy' when it is running already.
+   */
+  sendNow(schedule: Schedule): Promise<DigestResult | 'busy'>;
 }
 
 /**
@@ -78,6 +83,23 @@ export function createScheduleRunner(deps: ScheduleRunnerDeps): ScheduleRunner {
   }
 
   return {
+    async sendNow(schedule) {
+      if (running.has(schedule.id)) return 'busy';
+      running.add(schedule.id);
+      try {
+        const sentAt = now();
+        const result = await deps.deliver(schedule, {
+          slot: sentAt,
+          since: schedule.lastDelivered ?? schedule.createdAt,
+          skipped: schedule.skipped,
+        });
+        if (result === 'delivered')
+          await deps.store.update({ ...schedule, lastDelivered: sentAt, skipped: 0 });
+        return result;
+      } finally {
+        running.delete(schedule.id);
+      }
+    },
     async tick() {
       const due = (await deps.store.due(now())).filter((schedule) => !running.has(schedule.id));
       let index = 0;

@@ -118,6 +118,44 @@ describe('/inbox every … over the wire (memory schedules, a clock the test mov
     expect(new URLSearchParams(lists[0]?.rawQuery ?? '').get('q')).toBe(`after:${START / 1000}`);
   });
 
+  it('Send now on the list delivers the digest at once, and the next one still comes at its time', async () => {
+    await schedule('every day at 9:00');
+    const { responseUrl } = await h.command({ text: 'schedules' });
+    const [list] = await waitFor(() => repliesTo(h, responseUrl).length > 0 && repliesTo(h, responseUrl));
+    const send = list?.body.blocks?.[1]?.elements?.[0];
+    expect(send).toMatchObject({ action_id: 'send_schedule_now', text: { text: 'Send now' } });
+
+    // Someone else's click on the same id sends nothing.
+    const other = h.slack.newResponseUrl();
+    await h.interact(
+      blockActionsPayload({
+        actionId: 'send_schedule_now',
+        value: send.value,
+        userId: 'U0002',
+        responseUrl: other,
+      }),
+    );
+    const [refused] = await waitFor(() => repliesTo(h, other).length > 0 && repliesTo(h, other));
+    expect(refused?.body.text).toContain('already gone');
+    expect(h.slack.messages).toHaveLength(0);
+
+    // Ten minutes after the schedule was made, one new message.
+    h.gmail.addMailbox(TOKEN, {
+      email: 'alice@example.com',
+      messages: makeMessages(1, () => ({ internalDate: String(START + 5 * 60_000) })),
+    });
+    clock = START + 10 * 60_000;
+    await h.interact(blockActionsPayload({ actionId: 'send_schedule_now', value: send.value, responseUrl }));
+    const digest = await waitFor(() => h.slack.messages.find((m) => m.channel === 'C0001'));
+    expect(JSON.stringify(digest.blocks)).toContain('Your digest every day at 9:00');
+    const note = await waitFor(() => repliesTo(h, responseUrl)[1]);
+    expect(note?.body.text).toContain('Sent');
+    // The scheduled one is still due at 9:00 and comes once.
+    clock = Date.UTC(2026, 2, 3, 8, 0, 5);
+    await h.app.schedules.tick();
+    expect(h.slack.messages.filter((m) => m.channel === 'C0001')).toHaveLength(2);
+  });
+
   it('/inbox schedules lists them privately with Remove buttons; Remove stops the digest', async () => {
     await schedule('every weekday at 8:30am 5 is:unread');
     const { responseUrl } = await h.command({ text: 'schedules' });
