@@ -45,6 +45,8 @@ import {
 import { slackStartupProblem } from './slack-startup-error';
 import { aiSummaryInfo, aiSummaryNote } from './tldr/ai-summary-note';
 import { createTransports } from './transport';
+import { createFlowOwners } from './verifier/flow-owners';
+import { createOneTimeIds } from './verifier/one-time-ids';
 import { createSlackSignIn } from './verifier/slack-sign-in';
 import { createVerifierRoutes, SIGN_IN_CALLBACK_PATH, VERIFY_PATH } from './verifier/verifier-routes';
 
@@ -72,6 +74,8 @@ export interface InboxAppTuning {
   /** The custom verifier's clock and state lifetime (tests move time instead of waiting). */
   verifierClock?: () => number;
   verifierStateTtlMs?: number;
+  /** Sign-ins in progress the verifier has room for (default 10,000); tests fill it quickly. */
+  verifierSignInCapacity?: number;
   /** Where the app records its metrics (default: a registry of its own). */
   metrics?: Metrics;
   /** Model SDK retries for the TL;DR (default 1). */
@@ -186,9 +190,18 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
         }),
         confirmer: createUserConfirmer(arcade),
         pendingAuthId: (arcadeUserId) => pending.pendingAuthId(arcadeUserId),
+        // Through the pending store, so a flow bound on one instance is bound on all (REDIS_URL).
+        flowOwners: createFlowOwners({
+          claimFlow: (key, holder, ttlMs) => store.claimFlow(key, holder, ttlMs),
+          markFlow: (key, holder, ttlMs) => store.markFlow(key, holder, ttlMs),
+          flowHolder: (key) => store.flowHolder(key),
+        }),
         logger,
         ...(tuning.verifierClock ? { now: tuning.verifierClock } : {}),
         ...(tuning.verifierStateTtlMs ? { stateTtlMs: tuning.verifierStateTtlMs } : {}),
+        ...(tuning.verifierSignInCapacity
+          ? { oneTimeIds: createOneTimeIds({ max: tuning.verifierSignInCapacity }) }
+          : {}),
       }),
     );
   }
@@ -322,6 +335,12 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     logger,
     visibility: config.visibility,
     ...(summaryNote ? { summaryNote } : {}),
+    // Like /inbox consents, so the verifier on another instance accepts the tab's Connect link.
+    noteConsent: (arcadeUserId, authId) =>
+      store.noteConsent(arcadeUserId, authId, config.consentTimeoutMs).catch((error: unknown) => {
+        // The tab still shows its link; only another instance's verifier would not know it.
+        logger.warn('recording the Home tab consent in the store failed:', describeError(error));
+      }),
     publish: async (userId, view) => {
       await bolt.client.views.publish({ user_id: userId, view });
     },
@@ -427,6 +446,10 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
       const server = healthServer();
       if (!server) return { port: transport.port };
       if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
+      // Bolt creates this server itself: the same limits, set after the fact.
+      server.headersTimeout = HTTP_SERVER_OPTIONS.headersTimeout ?? server.headersTimeout;
+      server.requestTimeout = HTTP_SERVER_OPTIONS.requestTimeout ?? server.requestTimeout;
+      server.maxConnections = MAX_CONNECTIONS;
       return { port: (server.address() as AddressInfo).port };
     },
     async stop() {

@@ -19,6 +19,14 @@ import type { HTTPReceiver } from '@slack/bolt';
  * room for Slack's own additions; Bolt's default, 4 MiB, is for apps with no idea of their payloads.
  */
 export const SLACK_EVENTS_BODY_LIMIT = 64 * 1024;
+/**
+ * The exception: a slash command whose text is as long as Slack allows (40,000 characters, each up
+ * to 9 bytes once UTF-8 and percent-encoded) can reach about 360 KB, and the person must still get
+ * the app's own "too long" answer rather than a Slack error. Such bodies may grow to this size, but
+ * only {@link LONG_BODY_SLOTS} at a time, so together they hold at most 32 MiB.
+ */
+export const LONG_BODY_LIMIT = 512 * 1024;
+export const LONG_BODY_SLOTS = 64;
 /** An unsigned request can only be Slack's `ssl_check=1&token=…`, a few dozen bytes. */
 export const UNSIGNED_BODY_LIMIT = 1024;
 /** Slack: reject a request whose timestamp is more than five minutes from local time. */
@@ -62,7 +70,7 @@ export function headerRefusal(
     return { status: 401, reason: 'malformed timestamp' };
   if (Math.abs(nowSeconds - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS)
     return { status: 401, reason: 'timestamp more than five minutes from now' };
-  if (declared > SLACK_EVENTS_BODY_LIMIT) return { status: 413, reason: 'body too large' };
+  if (declared > LONG_BODY_LIMIT) return { status: 413, reason: 'body too large' };
   return undefined;
 }
 
@@ -74,6 +82,7 @@ export function guardSlackEvents(
   const now = options.now ?? Date.now;
   const stats: GuardStats = { refusedTooLarge: 0, refusedBadTimestamp: 0, bytesReadFromRefused: 0 };
   const inner = receiver.requestListener;
+  let longBodies = 0;
 
   const refuse = (req: IncomingMessage, res: ServerResponse, status: number) => {
     if (status === 413) stats.refusedTooLarge += 1;
@@ -92,11 +101,27 @@ export function guardSlackEvents(
     const refusal = headerRefusal(req.headers, Math.floor(now() / 1000));
     if (refusal) return refuse(req, res, refusal.status);
     const signed = req.headers['x-slack-signature'] !== undefined;
-    const limit = signed ? SLACK_EVENTS_BODY_LIMIT : UNSIGNED_BODY_LIMIT;
+    let limit = signed ? SLACK_EVENTS_BODY_LIMIT : UNSIGNED_BODY_LIMIT;
+    let holdsSlot = false;
+    const takeSlot = (): boolean => {
+      if (!signed || longBodies >= LONG_BODY_SLOTS) return false;
+      longBodies += 1;
+      holdsSlot = true;
+      limit = LONG_BODY_LIMIT;
+      req.once('close', () => {
+        longBodies -= 1;
+      });
+      return true;
+    };
+    if (Number(req.headers['content-length']) > limit && !takeSlot()) return refuse(req, res, 413);
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
       size += chunk.length;
+      if (size > limit && !holdsSlot && takeSlot() && size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
       if (size > limit) {
         stats.bytesReadFromRefused += size;
         req.off('data', onData);

@@ -29,6 +29,8 @@ export interface AppHomeDeps {
   visibility: SummaryVisibility;
   /** Shown on the tab when AI summaries are on (src/tldr/ai-summary-note.ts). */
   summaryNote?: string;
+  /** Records a Connect link's consent where every instance's verifier sees it (the pending store). */
+  noteConsent?(arcadeUserId: string, authId: string): Promise<void>;
   /** `views.publish` for one person. */
   publish(userId: string, view: types.HomeView): Promise<void>;
   newReferenceId?: () => string;
@@ -72,6 +74,7 @@ export function createAppHome(deps: AppHomeDeps): AppHome {
         return { kind: 'connected', ...(result.grant.account ? { account: result.grant.account } : {}) };
       }
       refreshOnConsent(identity, arcadeUserId, result.authId);
+      await deps.noteConsent?.(arcadeUserId, result.authId);
       return { kind: 'not_connected', connectUrl: result.url };
     } catch (error) {
       return unavailable('reading the Gmail connection for App Home', identity, error);

@@ -9,6 +9,10 @@ export function createMemoryPendingStore(): PendingStore {
   const requests = new Map<string, Map<string, PendingRequest>>();
   const leases = new Map<string, string>();
   const delivered = new Set<string>();
+  /** Flow fingerprint → who holds it at the verifier, until when (epoch ms). */
+  const spent = new Map<string, { holder: string; until: number }>();
+  /** App Home consents: person → the flow and until when it counts. */
+  const noted = new Map<string, { authId: string; until: number }>();
 
   return {
     durable: false,
@@ -48,6 +52,30 @@ export function createMemoryPendingStore(): PendingStore {
     },
     async release(arcadeUserId, owner) {
       if (leases.get(arcadeUserId) === owner) leases.delete(arcadeUserId);
+    },
+    async noteConsent(arcadeUserId, authId, ttlMs) {
+      noted.set(arcadeUserId, { authId, until: Date.now() + ttlMs });
+    },
+    async notedConsent(arcadeUserId) {
+      const note = noted.get(arcadeUserId);
+      if (note && note.until <= Date.now()) noted.delete(arcadeUserId);
+      return note && note.until > Date.now() ? note.authId : undefined;
+    },
+    async claimFlow(flowKey, holder, ttlMs) {
+      const time = Date.now();
+      const current = spent.get(flowKey);
+      if (current && current.until > time) return current.holder;
+      // Bounded by expiry: marks outlive Arcade's flows, then go.
+      if (spent.size > 1000) for (const [key, mark] of spent) if (mark.until <= time) spent.delete(key);
+      spent.set(flowKey, { holder, until: time + ttlMs });
+      return holder;
+    },
+    async markFlow(flowKey, holder, ttlMs) {
+      spent.set(flowKey, { holder, until: Date.now() + ttlMs });
+    },
+    async flowHolder(flowKey) {
+      const mark = spent.get(flowKey);
+      return mark && mark.until > Date.now() ? mark.holder : undefined;
     },
     async claimDelivery(requestId) {
       if (delivered.has(requestId)) return false;

@@ -189,7 +189,11 @@ export function createPendingConsents(options: PendingConsentsOptions): PendingC
       scheduleScan();
     },
     async pendingAuthId(arcadeUserId) {
-      return (await store.consent(arcadeUserId))?.authId ?? watcher.pendingAuthId(arcadeUserId);
+      return (
+        (await store.consent(arcadeUserId))?.authId ??
+        (await store.notedConsent(arcadeUserId)) ??
+        watcher.pendingAuthId(arcadeUserId)
+      );
     },
     get owned() {
       return owned.size;

@@ -69,6 +69,23 @@ export interface PendingStore {
    * and keeps the rest for that flow's watch.
    */
   finish(arcadeUserId: string, authId: string, answered: string[], owner: string): Promise<PendingRequest[]>;
+  /**
+   * Records a consent with nobody waiting on a summary (the App Home tab's Connect link), so the
+   * verifier on any instance knows this app asked for it. Kept for `ttlMs`.
+   */
+  noteConsent(arcadeUserId: string, authId: string, ttlMs: number): Promise<void>;
+  /** The consent `noteConsent` recorded for the person, while it lasts. */
+  notedConsent(arcadeUserId: string): Promise<string | undefined>;
+  /**
+   * Binds a consent flow (by its fingerprint, never the id) to the first person who signed in on it
+   * at the verifier, atomically across every instance sharing the store. Resolves with the holder
+   * now recorded: `holder` when this call won or held it already, someone else's otherwise.
+   */
+  claimFlow(flowKey: string, holder: string, ttlMs: number): Promise<string>;
+  /** Overwrites the flow's holder (the verifier marks a confirmed flow as finished). */
+  markFlow(flowKey: string, holder: string, ttlMs: number): Promise<void>;
+  /** The flow's recorded holder, if any. */
+  flowHolder(flowKey: string): Promise<string | undefined>;
   /** Connects (Redis); rejects when the store cannot be reached. */
   open(): Promise<void>;
   /** Closes connections. */

@@ -89,6 +89,8 @@ export function createRedisPendingStore(options: RedisStoreOptions): PendingStor
     consents: `${prefix}consents`,
     lease: (user: string) => `${prefix}lease:${user}`,
     delivered: (requestId: string) => `${prefix}delivered:${requestId}`,
+    spentFlow: (flowKey: string) => `${prefix}spent-flow:${flowKey}`,
+    notedConsent: (user: string) => `${prefix}home-consent:${user}`,
   };
   const client = createClient({
     url: options.url,
@@ -166,6 +168,27 @@ export function createRedisPendingStore(options: RedisStoreOptions): PendingStor
         expiration: { type: 'PX', value: DELIVERY_CLAIM_TTL_MS },
       });
       return set === 'OK';
+    },
+    async noteConsent(arcadeUserId, authId, ttlMs) {
+      await client.set(key.notedConsent(arcadeUserId), authId, { expiration: { type: 'PX', value: ttlMs } });
+    },
+    async notedConsent(arcadeUserId) {
+      return (await client.get(key.notedConsent(arcadeUserId))) ?? undefined;
+    },
+    async claimFlow(flowKey, holder, ttlMs) {
+      const set = await client.set(key.spentFlow(flowKey), holder, {
+        condition: 'NX',
+        expiration: { type: 'PX', value: ttlMs },
+      });
+      if (set === 'OK') return holder;
+      // Someone holds it; a holder that vanished in between (expired) counts as nobody's: claim again.
+      return (await client.get(key.spentFlow(flowKey))) ?? holder;
+    },
+    async markFlow(flowKey, holder, ttlMs) {
+      await client.set(key.spentFlow(flowKey), holder, { expiration: { type: 'PX', value: ttlMs } });
+    },
+    async flowHolder(flowKey) {
+      return (await client.get(key.spentFlow(flowKey))) ?? undefined;
     },
     async finish(arcadeUserId, authId, answered, owner) {
       const rest = await evalScript(

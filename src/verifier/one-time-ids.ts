@@ -11,6 +11,8 @@ export type FirstUse = 'first' | 'again' | 'full';
 export interface OneTimeIds {
   /** 'first' the first time `id` is seen before `expiresAt`; 'again' after; 'full' when at capacity. */
   use(id: string, expiresAt: number): FirstUse;
+  /** True when `id` was used already; records nothing, so asking costs no room. */
+  seen(id: string): boolean;
   readonly size: number;
 }
 
@@ -33,6 +35,9 @@ export function createOneTimeIds(options: { max?: number; now?: () => number } =
       if (used.size >= max) return 'full';
       used.set(id, expiresAt);
       return 'first';
+    },
+    seen(id) {
+      return used.has(id);
     },
     get size() {
       return used.size;

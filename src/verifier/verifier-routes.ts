@@ -4,7 +4,9 @@ import type { CustomRoute, Logger } from '@slack/bolt';
 import type { ConfirmResult, UserConfirmer } from '../auth/confirm-user';
 import type { UserIdSource, VerifierConfig } from '../config';
 import { describeError } from '../log';
+import { createMemoryPendingStore } from '../pending/memory-store';
 import { expiredCookie, readCookies, serializeCookie } from './cookies';
+import { createFlowOwners, type FlowOwners } from './flow-owners';
 import { createOneTimeIds, type OneTimeIds } from './one-time-ids';
 import {
   alreadyUsedPage,
@@ -64,6 +66,8 @@ export interface VerifierDeps {
   stateTtlMs?: number;
   now?: () => number;
   oneTimeIds?: OneTimeIds;
+  /** Who each flow belongs to; shared through the pending store (default: this process only). */
+  flowOwners?: FlowOwners;
 }
 
 /** The two verifier routes, for Bolt's `customRoutes` (HTTP mode: the events port; Socket Mode: PORT). */
@@ -73,15 +77,23 @@ export function createVerifierRoutes(deps: VerifierDeps): CustomRoute[] {
   const ttlMs = deps.stateTtlMs ?? DEFAULT_STATE_TTL_MS;
   const signer = createSigner(config.secret);
   const oneTimeIds = deps.oneTimeIds ?? createOneTimeIds({ now });
+  const flowOwners = deps.flowOwners ?? createFlowOwners(createMemoryPendingStore());
   const redirectUri = `${config.publicUrl}${SIGN_IN_CALLBACK_PATH}`;
   const cookie = { path: VERIFY_PATH, secure: config.publicUrl.startsWith('https:') };
 
   /** `GET /verify?flow_id=…`: Arcade hands over the browser. */
-  function start(req: IncomingMessage, res: ServerResponse): void {
+  async function start(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const flowId = requestUrl(req).searchParams.get('flow_id') ?? '';
     if (!FLOW_ID.test(flowId)) {
       logger.warn('verifier: opened without a usable flow_id');
       sendPage(res, incompleteLinkPage());
+      return;
+    }
+    if (await flowOwners.isFinished(flowId)) {
+      logger.warn(
+        `verifier: flow ${fingerprint(flowId)} was already confirmed and was opened again; refused (a replayed or stolen link)`,
+      );
+      sendPage(res, linkExpiredPage());
       return;
     }
     const attempt = randomBytes(16).toString('base64url');
@@ -114,7 +126,22 @@ export function createVerifierRoutes(deps: VerifierDeps): CustomRoute[] {
       logger.info('verifier: refused an expired sign-in');
       return sendPage(res, expiredSignInPage(Math.round(ttlMs / 60_000)));
     }
-    // Used up before anything else happens, so two racing copies of one callback cannot both pass.
+    if (oneTimeIds.seen(attempt)) {
+      logger.warn('verifier: refused a sign-in state used a second time (replay)');
+      return sendPage(res, alreadyUsedPage());
+    }
+    const session = readCookies(req.headers.cookie, COOKIE_NAME)
+      .map((value) => signer.verify('session', value))
+      .find((payload) => payload?.a === attempt);
+    const flowId = typeof session?.f === 'string' ? session.f : undefined;
+    const nonce = typeof session?.n === 'string' ? session.n : undefined;
+    if (!flowId || !nonce) {
+      logger.warn('verifier: refused a sign-in that came back to a browser which did not start it');
+      return sendPage(res, otherBrowserPage());
+    }
+    // Used up only once the browser proved it started this attempt (its cookie), so a flood of
+    // minted states with no cookie takes none of the room real sign-ins need; and before any await,
+    // so two racing copies of one callback cannot both pass.
     const use = oneTimeIds.use(attempt, expiresAt);
     if (use === 'again') {
       logger.warn('verifier: refused a sign-in state used a second time (replay)');
@@ -124,16 +151,6 @@ export function createVerifierRoutes(deps: VerifierDeps): CustomRoute[] {
       const referenceId = newReferenceId();
       logger.error(`verifier: too many sign-ins in progress; refused one [ref ${referenceId}]`);
       return sendPage(res, unavailablePage(referenceId));
-    }
-
-    const session = readCookies(req.headers.cookie, COOKIE_NAME)
-      .map((value) => signer.verify('session', value))
-      .find((payload) => payload?.a === attempt);
-    const flowId = typeof session?.f === 'string' ? session.f : undefined;
-    const nonce = typeof session?.n === 'string' ? session.n : undefined;
-    if (!flowId || !nonce) {
-      logger.warn('verifier: refused a sign-in that came back to a browser which did not start it');
-      return sendPage(res, otherBrowserPage());
     }
     const flow = fingerprint(flowId);
 
@@ -175,6 +192,17 @@ export function createVerifierRoutes(deps: VerifierDeps): CustomRoute[] {
     };
     const slackPerson = `${user.enterpriseId ?? user.teamId}/${user.userId}`;
     const identity = arcadeUserIdFromSignIn(user, deps.userIdSource);
+    // The flow belongs to the first person who signs in on it, refused or not: a refused flow can
+    // never be confirmed for anyone else, and a confirmed one never again.
+    const owner = await flowOwners.claim(flowId, slackPerson);
+    if (owner !== 'yours') {
+      logger.warn(
+        owner === 'finished'
+          ? `verifier: ${slackPerson} came back for flow ${flow}, already confirmed; refused (a replayed or stolen link)`
+          : `verifier: ATTACK? ${slackPerson} tried to confirm flow ${flow}, which another person signed in on and was refused; refused`,
+      );
+      return sendPage(res, owner === 'finished' ? linkExpiredPage() : someoneElsesLinkPage(person));
+    }
     if (identity.kind !== 'ok') {
       logger.warn(`verifier: ${slackPerson} signed in without a verified email; flow ${flow} not confirmed`);
       return sendPage(res, identityUnprovenPage(person));
@@ -193,6 +221,7 @@ export function createVerifierRoutes(deps: VerifierDeps): CustomRoute[] {
     }
 
     const result = await deps.confirmer.confirm(flowId, arcadeUserId);
+    if (result.kind === 'confirmed') await flowOwners.finish(flowId);
     respondToConfirmation(res, result, { slackPerson, arcadeUserId, flow, awaited, person });
   }
 

@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { SLACK_EVENTS_BODY_LIMIT } from '../../src/slack-events-guard';
+import { LONG_BODY_LIMIT, SLACK_EVENTS_BODY_LIMIT } from '../../src/slack-events-guard';
 import { hostileMessage, longSubjectMessage, makeMessages } from '../../src/stand-ins/mail-fixtures';
 import { blockActionsPayload, postInteraction, postSlashCommand } from '../../src/stand-ins/slack-requests';
 import { bootApp, type Harness, SIGNING_SECRET } from '../support/boot-app';
@@ -54,12 +54,19 @@ describe('the /slack/events guard', () => {
     }
   });
 
-  it('refuses a signed body over 64 KiB with 413', async () => {
+  it('refuses a signed body over 512 KiB with 413, and answers the longest text Slack allows itself', async () => {
     const response = await postSlashCommand(h.eventsUrl, SIGNING_SECRET, {
       response_url: h.slack.newResponseUrl(),
-      text: 'x'.repeat(SLACK_EVENTS_BODY_LIMIT),
+      text: 'x'.repeat(LONG_BODY_LIMIT),
     });
     expect(response.status).toBe(413);
+    // 40,000 characters of CJK: about 360 KB on the wire; the app's own answer, not a Slack error.
+    const longest = await postSlashCommand(h.eventsUrl, SIGNING_SECRET, {
+      response_url: h.slack.newResponseUrl(),
+      text: '漢'.repeat(40_000),
+    });
+    expect(longest.status).toBe(200);
+    expect(longest.body.length).toBeGreaterThan(0);
   });
 
   it('takes the largest interaction its own messages can cause: a click echoing a full summary', async () => {

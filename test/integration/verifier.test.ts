@@ -131,6 +131,62 @@ describe('custom user verifier (Sign in with Slack)', () => {
     expect(again).toBe(malloryLink);
   });
 
+  it('never confirms a refused flow for whoever started it: Bob is refused, then Mallory replays the flow id as herself', async () => {
+    h = await boot();
+    const malloryLink = await connectLink(h, MALLORY);
+    const bob = browserOf(h, BOB);
+    const refused = await bob.open(`${malloryLink}?decision=allow&email=bob%40example.com`);
+    expect(refused.status).toBe(403);
+    // Arcade still awaits verification of the flow that carries Bob's consent.
+    expect(h.arcade.pendingFlow(MALLORY_ID)?.verification).toBe('awaiting');
+    const flowId = h.arcade.flows[0]?.verificationId ?? '';
+    expect(flowId).not.toBe('');
+
+    // Mallory learned the flow id (Bob's history, a proxy log) and opens it in her own browser.
+    const mallory = browserOf(h, MALLORY);
+    const end = await mallory.open(`${h.publicUrl}/verify?flow_id=${encodeURIComponent(flowId)}`);
+
+    expect(end.status).toBe(403);
+    expect(pageText(end)).toMatch(/belongs to someone else/i);
+    expect(confirmCalls(h)).toHaveLength(0);
+    expect(h.arcade.pendingFlow(MALLORY_ID)?.status).toBe('pending');
+    expect(h.slack.messages).toHaveLength(0);
+    // Logged as an attack, without the flow id (checked for every test in afterEach).
+    expect(h.logs.join('\n')).toMatch(/ATTACK\? .*U0666 tried to confirm flow #[0-9a-f]{10}/);
+  });
+
+  it('a flood of minted states with no cookie takes no room: a real sign-in still succeeds', async () => {
+    h = await boot({ tuning: { verifierSignInCapacity: 20 } });
+    // Three times the room, each a /verify visit whose minted state comes back without its cookie.
+    for (let i = 0; i < 60; i++) {
+      const start = await fetch(`${h.publicUrl}/verify?flow_id=fl_flood${i}`, { redirect: 'manual' });
+      const state = new URL(start.headers.get('location') ?? '').searchParams.get('state') ?? '';
+      const back = await fetch(`${h.publicUrl}/verify/slack?code=x&state=${encodeURIComponent(state)}`);
+      expect(back.status).toBe(400);
+      await back.text();
+    }
+    const link = await connectLink(h, ALICE);
+    const end = await browserOf(h, ALICE).open(allow(link));
+    expect(end.status).toBe(200);
+    expect(confirmCalls(h)).toHaveLength(1);
+  });
+
+  it('never confirms a flow twice: a confirmed flow id opened again is refused at once', async () => {
+    h = await boot();
+    const link = await connectLink(h, ALICE);
+    expect((await browserOf(h, ALICE).open(allow(link))).status).toBe(200);
+    const flowId = h.arcade.flows[0]?.verificationId ?? '';
+
+    const replay = await browserOf(h, MALLORY).open(
+      `${h.publicUrl}/verify?flow_id=${encodeURIComponent(flowId)}`,
+    );
+
+    expect(replay.status).toBe(410);
+    expect(confirmCalls(h)).toHaveLength(1);
+    // Refused before Sign in with Slack: no second sign-in was even started.
+    expect(h.slack.signInRequests.filter((request) => request.query.state)).toHaveLength(1);
+  });
+
   it('refuses a forwarded link through Arcade too, when the victim has a Connect link of their own', async () => {
     h = await boot();
     const malloryLink = await connectLink(h, MALLORY);
@@ -343,6 +399,7 @@ describe('custom user verifier (Sign in with Slack)', () => {
     expect(pageText(unverified)).toMatch(/verified email/i);
     expect(confirmCalls(h)).toHaveLength(0);
 
+    // The refused flow stays Alice's: she may finish it once her email is verified.
     const end = await browserOf(h, { ...ALICE, email: 'ALICE@example.com' }).open(allow(link));
     expect(end.status).toBe(200);
     expect(confirmCalls(h)[0]?.body).toMatchObject({ user_id: 'alice@example.com' });

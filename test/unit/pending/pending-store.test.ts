@@ -4,6 +4,7 @@ import type { PendingRequest, PendingStore } from '../../../src/pending/pending-
 import { createRedisPendingStore } from '../../../src/pending/redis-store';
 import { deriveKey } from '../../../src/sealing';
 import { responseUrlCheck } from '../../../src/slack/response-url';
+import { createFlowOwners } from '../../../src/verifier/flow-owners';
 import { describeWithRedis, type RedisServer, startRedisServer } from '../../support/redis-server';
 import { collectLogs } from '../core/helpers';
 
@@ -73,6 +74,23 @@ function contract(make: () => Promise<{ store: PendingStore; other: PendingStore
       ...Array.from({ length: 5 }, () => other.claimDelivery('r1')),
     ]);
     expect(claims.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('binds a verifier flow to the first person, on every connection, until it is finished for all', async () => {
+    const owners = createFlowOwners(store);
+    const elsewhere = createFlowOwners(other);
+    const claims = await Promise.all([owners.claim('fl_1', 'T1/BOB'), elsewhere.claim('fl_1', 'T1/MALLORY')]);
+    expect([...claims].sort()).toEqual(['taken', 'yours']);
+    const winner = claims[0] === 'yours' ? 'T1/BOB' : 'T1/MALLORY';
+    const loser = winner === 'T1/BOB' ? 'T1/MALLORY' : 'T1/BOB';
+    expect(await elsewhere.claim('fl_1', winner)).toBe('yours');
+    expect(await owners.claim('fl_1', loser)).toBe('taken');
+    expect(await owners.isFinished('fl_1')).toBe(false);
+    await owners.finish('fl_1');
+    expect(await elsewhere.isFinished('fl_1')).toBe(true);
+    expect(await elsewhere.claim('fl_1', winner)).toBe('finished');
+    // Another flow is untouched.
+    expect(await elsewhere.claim('fl_2', loser)).toBe('yours');
   });
 
   it('finish removes what was answered, returns late arrivals, then clears the consent and lease', async () => {

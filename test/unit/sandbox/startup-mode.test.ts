@@ -1,3 +1,4 @@
+import { isExpectedHost } from '../../../src/sandbox/page-server';
 import { decideStartupMode, refusalMessage, sandboxRefusalMessage } from '../../../src/startup-mode';
 
 describe('decideStartupMode', () => {
@@ -72,5 +73,23 @@ describe('decideStartupMode', () => {
     expect(text).toContain('  - ARCADE_API_KEY');
     expect(text).toMatch(/to try the sandbox/);
     expect(text).toMatch(/never falls back to the sandbox/);
+  });
+});
+
+describe('isExpectedHost (DNS rebinding)', () => {
+  it('accepts loopback names on the port only', () => {
+    expect(isExpectedHost('127.0.0.1:3000', '127.0.0.1', 3000)).toBe(true);
+    expect(isExpectedHost('LOCALHOST:3000', '127.0.0.1', 3000)).toBe(true);
+    expect(isExpectedHost('[::1]:3000', '::1', 3000)).toBe(true);
+    expect(isExpectedHost('localhost', '127.0.0.1', 80)).toBe(true);
+    for (const host of [
+      undefined,
+      '',
+      'evil.example:3000',
+      '127.0.0.1:3001',
+      'localhost.evil.example:3000',
+      '127.0.0.1:3000@x',
+    ])
+      expect(isExpectedHost(host, '127.0.0.1', 3000)).toBe(false);
   });
 });
