@@ -141,12 +141,15 @@ describe('the sandbox over HTTP', () => {
   it('the built-in stand-in model adds a TL;DR to the summary a moment later, vetted like any answer', async () => {
     await command(GRACE, '/inbox');
     const withTldr = await waitFor(async () =>
-      (await entriesOf(ADA)).find((entry) => JSON.stringify(entry.blocks ?? []).includes('TL;DR')),
+      (await entriesOf(ADA)).find(
+        (entry) => entry.kind === 'message' && JSON.stringify(entry.blocks ?? []).includes('TL;DR'),
+      ),
     );
-    const text = JSON.stringify(withTldr.blocks);
+    const blocks = withTldr.kind === 'message' ? withTldr.blocks : [];
+    const text = JSON.stringify(blocks);
     expect(text).toContain('AI-written by `sandbox-model`');
     // Grace's sample mailbox holds the phishing message; its tokens never reach the TL;DR.
-    const tldr = (withTldr.blocks as { text?: { text?: string } }[])[0]?.text?.text ?? '';
+    const tldr = (blocks as { text?: { text?: string } }[] | undefined)?.[0]?.text?.text ?? '';
     expect(tldr).not.toMatch(/<!channel>|<@U123>|evil\.example/);
     expect(sandbox.model?.calls.length).toBe(1);
     // Still one message in the channel: the summary was updated in place.
