@@ -231,8 +231,11 @@ describe('the sandbox over HTTP', () => {
 
   it('Share to channel on a private summary posts it for everyone and replaces the private copy', async () => {
     await command(GRACE, '/inbox private 2');
+    // Clicked once its TL;DR is in: a click on a message that has changed since is refused (409).
     const summary = await waitFor(async () =>
-      (await entriesOf(GRACE)).find((entry) => JSON.stringify(entry).includes('share_summary')),
+      (await entriesOf(GRACE)).find(
+        (entry) => JSON.stringify(entry).includes('share_summary') && JSON.stringify(entry).includes('TL;DR'),
+      ),
     );
     expect(await entriesOf(ADA)).toEqual([]);
     expect((await click(GRACE, summary, 'share_summary')).status).toBe(200);
