@@ -28,6 +28,11 @@ export const SANDBOX_IGNORED_SETTINGS = [
   'SLACK_CLIENT_ID',
   'SLACK_CLIENT_SECRET',
   'VERIFIER_SECRET',
+  // The sandbox has a model of its own (SANDBOX_TLDR).
+  'SUMMARY_MODEL',
+  'OPENAI_API_KEY',
+  'OPENAI_BASE_URL',
+  'SUMMARY_TIMEOUT_SECONDS',
 ] as const;
 
 /** The way to start, with what the caller needs to explain it. */
