@@ -32,8 +32,16 @@ import { type MetricsServer, startMetricsServer } from './metrics/metrics-server
 import { createMemoryPendingStore } from './pending/memory-store';
 import { createPendingConsents, type PendingConsents } from './pending/pending-consents';
 import type { PendingStore } from './pending/pending-store';
+import { deriveKey } from './sealing';
 import { createEmailLookup } from './slack/email-lookup';
 import { createStoredReplies } from './slack/replies';
+import { responseUrlCheck } from './slack/response-url';
+import {
+  type GuardStats,
+  guardSlackEvents,
+  HTTP_SERVER_OPTIONS,
+  MAX_CONNECTIONS,
+} from './slack-events-guard';
 import { slackStartupProblem } from './slack-startup-error';
 import { aiSummaryInfo, aiSummaryNote } from './tldr/ai-summary-note';
 import { createTransports } from './transport';
@@ -68,12 +76,14 @@ export interface InboxAppTuning {
   metrics?: Metrics;
   /** Model SDK retries for the TL;DR (default 1). */
   modelMaxRetries?: number;
+  /** The interface the HTTP port listens on (default: all, for Slack to reach it); the sandbox uses loopback. */
+  listenHost?: string;
 }
 
 export interface InboxApp {
   readonly bolt: App;
   /** Starts serving; resolves with the HTTP port (Slack events in HTTP mode, /healthz in both). */
-  start(): Promise<{ port: number }>;
+  start(): Promise<{ port: number; address?: string }>;
   /**
    * Stops taking commands, lets running summaries finish (bounded by the grace period), hands
    * pending consents back to Redis or, in memory, tells the people still connecting; then closes.
@@ -86,6 +96,8 @@ export interface InboxApp {
   readonly metrics: Metrics;
   /** The port GET /metrics is served on once started (METRICS_PORT), else undefined. */
   readonly metricsPort: number | undefined;
+  /** HTTP mode: what the /slack/events guard refused (src/slack-events-guard.ts). */
+  readonly requestGuard: GuardStats | undefined;
 }
 
 /** Thrown by start() when Slack refuses the bot token or cannot be reached: reported like a config error. */
@@ -182,10 +194,16 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
   }
 
   const { transport } = config.slack;
+  // Share buttons stay valid across restarts and instances: the key comes from the settings.
+  const shareKey = deriveKey(
+    config.recordSecret ?? (transport.mode === 'http' ? transport.signingSecret : transport.appToken),
+    'share-button',
+  );
   /** Resolves once a Socket Mode connection has finished closing (at most 2 s); at once over HTTP. */
   let socketClosed: () => Promise<void> = async () => undefined;
   let healthServer: () => Server | undefined;
   let receiver: HTTPReceiver | SocketModeReceiver;
+  let guardStats: GuardStats | undefined;
   if (transport.mode === 'http') {
     const http = new HTTPReceiver({
       signingSecret: transport.signingSecret,
@@ -193,6 +211,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
       customRoutes: routes,
       logger: boltLogger,
     });
+    guardStats = guardSlackEvents(http, { path: '/slack/events' });
     receiver = http;
     healthServer = () => undefined;
   } else {
@@ -230,10 +249,14 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     deferInitialization: true,
   });
 
+  const isSlackUrl = responseUrlCheck(config.slack.apiUrl);
   const store: PendingStore = config.redisUrl
     ? loadRedisStore().createRedisPendingStore({
         url: config.redisUrl,
         logger,
+        // loadConfig requires RECORD_SECRET with REDIS_URL.
+        recordKey: deriveKey(config.recordSecret ?? '', 'redis-record'),
+        isSlackUrl,
         ...(tuning.redisPrefix ? { prefix: tuning.redisPrefix } : {}),
       })
     : createMemoryPendingStore();
@@ -279,12 +302,14 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
         responseUrl: request.responseUrl,
         channelId: request.channelId,
         userId: request.identity.userId,
+        isSlackUrl,
       }),
     logger,
     consentTimeoutMs: config.consentTimeoutMs,
     verifier: config.verifier !== undefined,
     metrics,
     ...(tldr ? { tldr: tldr.writer } : {}),
+    shareKey,
   });
   metrics.pendingConsents(() => watcher.pending);
   const connection = createConnectionFlow({ resolveUserId, access, logger });
@@ -308,7 +333,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     visibility: config.visibility,
     ...(summaryNote ? { summaryNote } : {}),
   });
-  registerConnectionButtons(bolt, { flow, connection, home, tasks });
+  registerConnectionButtons(bolt, { flow, connection, home, tasks, shareKey });
   registerAppHome(bolt, { home, tasks });
   registerLinkButtons(bolt);
   bolt.error(async (error) => {
@@ -323,6 +348,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     bolt,
     pending,
     metrics,
+    requestGuard: guardStats,
     get metricsPort() {
       return metricsServer?.port;
     },
@@ -371,9 +397,14 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
         );
       }
       if (transport.mode === 'http') {
-        const server = (await bolt.start(transport.port)) as Server;
+        const server = (await bolt.start(
+          tuning.listenHost ? { port: transport.port, host: tuning.listenHost } : transport.port,
+          HTTP_SERVER_OPTIONS,
+        )) as Server;
+        server.maxConnections = MAX_CONNECTIONS;
         started = true;
-        return { port: (server.address() as AddressInfo).port };
+        const { port, address } = server.address() as AddressInfo;
+        return { port, address };
       }
       await bolt.start();
       started = true;

@@ -59,6 +59,11 @@ export interface Config {
    * instances. Undefined: in memory, in this process only. Holds a password when the server has one.
    */
   redisUrl?: string;
+  /**
+   * RECORD_SECRET: keys the HMAC over records kept in Redis and over Share button values. Required
+   * with REDIS_URL; without it, Share buttons are sealed with a key derived from the Slack secret.
+   */
+  recordSecret?: string;
   /** How long shutdown waits for summaries already being built (SHUTDOWN_GRACE_SECONDS). */
   shutdownGraceMs: number;
   /** Set when SUMMARY_MODEL is: an AI-written TL;DR is added to each summary (docs/tldr.md). */
@@ -236,6 +241,21 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   };
   const redisUrl = redis(read('REDIS_URL'));
   if (redisUrl) config.redisUrl = redisUrl;
+  const recordSecret = read('RECORD_SECRET');
+  if (recordSecret !== undefined) {
+    if (recordSecret.length < MIN_VERIFIER_SECRET_LENGTH || isPlaceholder(recordSecret)) {
+      // The length is named, never the value.
+      problems.push(
+        `RECORD_SECRET must be a random string of at least ${MIN_VERIFIER_SECRET_LENGTH} characters (it has ${recordSecret.length}); generate one with: openssl rand -hex 32`,
+      );
+    } else {
+      config.recordSecret = recordSecret;
+    }
+  } else if (read('REDIS_URL') !== undefined) {
+    problems.push(
+      `RECORD_SECRET is missing: needed with REDIS_URL, it keys the HMAC that protects stored requests (a random string of at least ${MIN_VERIFIER_SECRET_LENGTH} characters: openssl rand -hex 32)`,
+    );
+  }
   if (read('METRICS_PORT') !== undefined) {
     config.metrics = {
       port: integer('METRICS_PORT', 0, 0, 65535),
@@ -394,6 +414,7 @@ export function configSecrets(config: Config): string[] {
     ...(config.verifier ? [config.verifier.slackClientSecret, config.verifier.secret] : []),
     ...(config.summaryModel?.apiKey ? [config.summaryModel.apiKey] : []),
     ...redisPassword(config.redisUrl),
+    ...(config.recordSecret ? [config.recordSecret] : []),
   ];
 }
 

@@ -84,6 +84,8 @@ export interface InboxFlowDeps {
   repliesFor(request: PendingRequest): Replies;
   logger: Logger;
   consentTimeoutMs: number;
+  /** Seals Share button values (src/slack/share-value.ts). */
+  shareKey: Buffer;
   /** Private summaries awaiting a Share click; a fresh in-memory store by default. */
   summaries?: SummaryStore;
   /** The custom user verifier is on: the Connect prompt says a Slack sign-in follows Google. */
@@ -227,7 +229,11 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
     let addTldr: ((top: KnownBlock[]) => Promise<void>) | undefined;
     if (command.visibility === 'private') {
       const reference = newSummaryReference();
-      const value = encodeShareValue({ reference, request: command.request, channelId: command.channelId });
+      const value = encodeShareValue(deps.shareKey, {
+        reference,
+        request: command.request,
+        channelId: command.channelId,
+      });
       // The Share blocks are inside the message's budget; the channel later gets the summary without them.
       const share = shareBlocks(value);
       const shown = renderInbox(inbox, { requesterId, bottom: share });

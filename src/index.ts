@@ -2,7 +2,7 @@ import dotenv from 'dotenv';
 import { createInboxApp, StartupError } from './app';
 import { ConfigError, configSecrets, loadConfig } from './config';
 import { createLogger, describeError } from './log';
-import { decideStartupMode, refusalMessage } from './startup-mode';
+import { decideStartupMode, refusalMessage, sandboxRefusalMessage } from './startup-mode';
 
 /**
  * Process entry: settings → app → start; SIGTERM/SIGINT stop it cleanly. With no Slack or Arcade
@@ -14,6 +14,10 @@ async function main(): Promise<void> {
   const startup = decideStartupMode(process.env);
   if (startup.mode === 'refuse') {
     process.stderr.write(`${refusalMessage(startup)}\n`);
+    process.exit(1);
+  }
+  if (startup.mode === 'refuse-sandbox') {
+    process.stderr.write(`${sandboxRefusalMessage(startup)}\n`);
     process.exit(1);
   }
   if (startup.mode === 'sandbox') {

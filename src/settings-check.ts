@@ -1,6 +1,6 @@
 import dotenv from 'dotenv';
 import { ConfigError, loadConfig } from './config';
-import { decideStartupMode, refusalMessage } from './startup-mode';
+import { decideStartupMode, refusalMessage, sandboxRefusalMessage } from './startup-mode';
 
 /**
  * The settings check the process entry does first, on its own: what `npm start` runs before it
@@ -11,6 +11,7 @@ import { decideStartupMode, refusalMessage } from './startup-mode';
 export function settingsProblem(env: NodeJS.ProcessEnv): string | undefined {
   const startup = decideStartupMode(env);
   if (startup.mode === 'refuse') return refusalMessage(startup);
+  if (startup.mode === 'refuse-sandbox') return sandboxRefusalMessage(startup);
   if (startup.mode === 'sandbox') return undefined;
   try {
     loadConfig(env);

@@ -23,11 +23,6 @@ export const SANDBOX_IGNORED_SETTINGS = [
   'ARCADE_BASE_URL',
   'GMAIL_API_URL',
   'ARCADE_USER_ID_SOURCE',
-  'VERIFIER_ENABLED',
-  'PUBLIC_URL',
-  'SLACK_CLIENT_ID',
-  'SLACK_CLIENT_SECRET',
-  'VERIFIER_SECRET',
   // The sandbox has a model of its own (SANDBOX_TLDR).
   'SUMMARY_MODEL',
   'OPENAI_API_KEY',
@@ -35,18 +30,40 @@ export const SANDBOX_IGNORED_SETTINGS = [
   'SUMMARY_TIMEOUT_SECONDS',
 ] as const;
 
+/**
+ * Settings that mean "this is a deployment": the sandbox, which serves fake Slack and a random
+ * signing secret to anyone who reaches it, refuses to start when any is set (naming it).
+ */
+export const SANDBOX_REFUSED_SETTINGS = [
+  'VERIFIER_ENABLED',
+  'PUBLIC_URL',
+  'SLACK_CLIENT_ID',
+  'SLACK_CLIENT_SECRET',
+  'VERIFIER_SECRET',
+  'REDIS_URL',
+  'RECORD_SECRET',
+] as const;
+
 /** The way to start, with what the caller needs to explain it. */
 export type StartupMode =
   | { mode: 'production' }
   | { mode: 'sandbox'; ignored: string[] }
-  | { mode: 'refuse'; missing: string[]; present: string[] };
+  | { mode: 'refuse'; missing: string[]; present: string[] }
+  | { mode: 'refuse-sandbox'; deployment: string[] };
 
 /** Decides the start-up mode; full validation of a production start stays with loadConfig. */
 export function decideStartupMode(env: NodeJS.ProcessEnv): StartupMode {
   // Same rule as loadConfig: a blank value is no value.
   const isSet = (name: string): boolean => Boolean(env[name]?.trim());
   const present = PRODUCTION_SETTINGS.filter(isSet);
-  if (present.length === 0) return { mode: 'sandbox', ignored: SANDBOX_IGNORED_SETTINGS.filter(isSet) };
+  if (present.length === 0) {
+    const deployment: string[] = SANDBOX_REFUSED_SETTINGS.filter(
+      (name) => isSet(name) && !(name === 'VERIFIER_ENABLED' && env[name]?.trim() === 'false'),
+    );
+    if (env.NODE_ENV?.trim() === 'production') deployment.push('NODE_ENV=production');
+    if (deployment.length > 0) return { mode: 'refuse-sandbox', deployment };
+    return { mode: 'sandbox', ignored: SANDBOX_IGNORED_SETTINGS.filter(isSet) };
+  }
 
   const missing: string[] = [];
   if (!isSet('SLACK_BOT_TOKEN')) missing.push('SLACK_BOT_TOKEN');
@@ -67,5 +84,15 @@ export function refusalMessage(refusal: { missing: string[]; present: string[] }
     'Set the missing ones to run for real (see README "Quick start"), or unset all of',
     `${PRODUCTION_SETTINGS.join(', ')} (in the environment and in .env) to try the sandbox.`,
     'A partly configured start never falls back to the sandbox.',
+  ].join('\n');
+}
+
+/** The message for a sandbox start refused because deployment settings are present. */
+export function sandboxRefusalMessage(refusal: { deployment: string[] }): string {
+  return [
+    'The app cannot start: no Slack/Arcade settings are set, so it would start the sandbox,',
+    `but these settings say this is a deployment: ${refusal.deployment.join(', ')}.`,
+    `Set ${PRODUCTION_SETTINGS.join(', ')} to run for real (see README "Quick start"),`,
+    'or unset those (in the environment and in .env) to try the sandbox on this machine.',
   ].join('\n');
 }

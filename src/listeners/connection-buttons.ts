@@ -21,6 +21,8 @@ export interface ConnectionButtonDeps {
   connection: ConnectionFlow;
   home: AppHome;
   tasks: BackgroundTasks;
+  /** Seals and checks Share button values (src/slack/share-value.ts). */
+  shareKey: Buffer;
 }
 
 /**
@@ -54,8 +56,10 @@ export function registerConnectionButtons(app: App, deps: ConnectionButtonDeps):
     async ({ ack, body, action, respond, client }) => {
       await ack();
       const identity = identityFromAction(body);
-      const share = decodeShareValue(action.value);
-      if (!share) {
+      // The channel comes from the signed click; the sealed value must name the same one.
+      const channelId = body.container?.channel_id ?? body.channel?.id;
+      const share = decodeShareValue(deps.shareKey, action.value);
+      if (!share || share.channelId !== channelId) {
         await respond({
           response_type: 'ephemeral',
           replace_original: false,
@@ -63,7 +67,7 @@ export function registerConnectionButtons(app: App, deps: ConnectionButtonDeps):
         });
         return;
       }
-      const replies = createReplies({ client, respond, channelId: share.channelId, userId: identity.userId });
+      const replies = createReplies({ client, respond, channelId, userId: identity.userId });
       deps.tasks.run(`share by ${identity.userId}`, () => deps.flow.share({ identity, share, replies }));
     },
   );

@@ -1,6 +1,8 @@
 import type { Logger } from '@slack/bolt';
 import { createClient } from 'redis';
 import { describeError } from '../log';
+import { macMatches, macOf } from '../sealing';
+import type { ResponseUrlCheck } from '../slack/response-url';
 import {
   DELIVERY_CLAIM_TTL_MS,
   type PendingConsent,
@@ -31,6 +33,10 @@ export interface RedisStoreOptions {
   prefix?: string;
   /** Give up connecting at start-up after this long. */
   connectTimeoutMs?: number;
+  /** Keys the HMAC over each stored request (from RECORD_SECRET). */
+  recordKey: Buffer;
+  /** A stored request whose reply link is not Slack's is dropped (src/slack/response-url.ts). */
+  isSlackUrl: ResponseUrlCheck;
 }
 
 const ADD = `
@@ -131,7 +137,7 @@ export function createRedisPendingStore(options: RedisStoreOptions): PendingStor
       const stored = await evalScript(
         ADD,
         [key.consent(arcadeUserId), key.requests(arcadeUserId), key.consents],
-        [authId, deadline, RECORD_GRACE_MS, request.requestId, JSON.stringify(request), arcadeUserId],
+        [authId, deadline, RECORD_GRACE_MS, request.requestId, seal(request), arcadeUserId],
       );
       return { arcadeUserId, authId, deadline: Number(stored) };
     },
@@ -143,7 +149,7 @@ export function createRedisPendingStore(options: RedisStoreOptions): PendingStor
     },
     consent: readConsent,
     async requests(arcadeUserId) {
-      return parseRequests(await client.hVals(key.requests(arcadeUserId)));
+      return parseRequests(arcadeUserId, await client.hVals(key.requests(arcadeUserId)));
     },
     async lease(arcadeUserId, owner, ttlMs) {
       return Number(await evalScript(LEASE, [key.lease(arcadeUserId)], [owner, ttlMs])) === 1;
@@ -167,7 +173,7 @@ export function createRedisPendingStore(options: RedisStoreOptions): PendingStor
         [key.consent(arcadeUserId), key.requests(arcadeUserId), key.consents, key.lease(arcadeUserId)],
         [authId, owner, arcadeUserId, ...answered],
       );
-      return parseRequests(rest as string[]);
+      return parseRequests(arcadeUserId, rest as string[]);
     },
     async close() {
       if (!client.isOpen) return;
@@ -184,15 +190,40 @@ export function createRedisPendingStore(options: RedisStoreOptions): PendingStor
     return { arcadeUserId, authId: String(authId), deadline: Number(deadline) };
   }
 
-  function parseRequests(values: unknown[]): PendingRequest[] {
+  /** A request as stored: its JSON and an HMAC over it, so that a write to Redis cannot redirect a summary. */
+  function seal(request: PendingRequest): string {
+    const record = JSON.stringify(request);
+    return JSON.stringify({ record, mac: macOf(options.recordKey, record) });
+  }
+
+  /**
+   * The requests that this app wrote for this person, unaltered and answering only to Slack's own
+   * hosts; any other is dropped with a warning (never the value itself: it may hold a reply link).
+   */
+  function parseRequests(arcadeUserId: string, values: unknown[]): PendingRequest[] {
     const requests: PendingRequest[] = [];
     for (const value of values) {
+      let request: PendingRequest;
       try {
-        requests.push(JSON.parse(String(value)) as PendingRequest);
+        const { record, mac } = JSON.parse(String(value)) as { record?: unknown; mac?: unknown };
+        if (typeof record !== 'string' || !macMatches(options.recordKey, record, mac)) {
+          logger.warn(
+            `dropping a pending request for ${arcadeUserId} from Redis: its HMAC does not match (altered, or written with another RECORD_SECRET)`,
+          );
+          continue;
+        }
+        request = JSON.parse(record) as PendingRequest;
       } catch (error) {
-        // Never the value itself: it holds a reply link.
         logger.error('dropping an unreadable pending request from Redis:', describeError(error));
+        continue;
       }
+      if (request.arcadeUserId !== arcadeUserId || !options.isSlackUrl(request.responseUrl)) {
+        logger.warn(
+          `dropping a pending request for ${arcadeUserId} from Redis: it names another person or a reply link that is not Slack's`,
+        );
+        continue;
+      }
+      requests.push(request);
     }
     return requests;
   }

@@ -81,6 +81,7 @@ export async function startPageServer(
   assets: ReadonlyMap<string, Asset>,
   options: { host: string; port: number },
 ): Promise<PageServer> {
+  let boundPort = options.port;
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
       if (error instanceof PageRequestError) sendJson(res, error.status, { error: error.message });
@@ -92,6 +93,12 @@ export async function startPageServer(
   });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // DNS rebinding: a web page elsewhere can point its own name at 127.0.0.1, but not its Host header.
+    if (!isExpectedHost(req.headers.host, options.host, boundPort)) {
+      return sendJson(res, 421, {
+        error: 'unexpected Host header: open the sandbox at the address it printed',
+      });
+    }
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const method = req.method ?? 'GET';
     if (method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) {
@@ -152,6 +159,7 @@ export async function startPageServer(
     });
   });
   const { port } = server.address() as AddressInfo;
+  boundPort = port;
   const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `http://${shownHost}:${port}/`,
@@ -227,4 +235,15 @@ function field(body: Record<string, unknown>, name: string): string {
   const value = body[name];
   if (typeof value !== 'string') throw new PageRequestError(400, `"${name}" must be a string`);
   return value;
+}
+
+/** Host headers the page answers: loopback names, or the interface it was bound to, on its port. */
+export function isExpectedHost(header: string | undefined, boundHost: string, port: number): boolean {
+  if (!header) return false;
+  const bound = boundHost.includes(':') ? `[${boundHost}]` : boundHost;
+  const names = new Set(['localhost', '127.0.0.1', '[::1]', bound.toLowerCase()]);
+  const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(header.trim().toLowerCase());
+  if (!match) return false;
+  const [, name, givenPort] = match;
+  return names.has(String(name)) && Number(givenPort ?? 80) === port;
 }

@@ -71,6 +71,8 @@ export interface Sandbox {
   model?: ModelStandIn;
   app: InboxApp;
   conversations: Conversations;
+  /** The interface the app's own port listens on: loopback. */
+  appAddress: string | undefined;
   /** Stops the page, then the app (which tells anyone still connecting), then the stand-ins. */
   stop(): Promise<void>;
 }
@@ -154,8 +156,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         level: config.logLevel,
         secrets: [slack.botToken, arcade.apiKey, signingSecret, modelKey],
       });
-    app = createInboxApp(config, { logger, shutdownGraceMs: 3000 });
-    const { port: appPort } = await app.start();
+    // Loopback only: the sandbox's signing secret is in the page, so its app must not be reachable from elsewhere.
+    app = createInboxApp(config, { logger, shutdownGraceMs: 3000, listenHost: '127.0.0.1' });
+    const { port: appPort, address: appAddress } = await app.start();
     const eventsUrl = `http://127.0.0.1:${appPort}/slack/events`;
 
     const conversations = createConversations(slack, now);
@@ -181,6 +184,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     let stopping: Promise<void> | undefined;
     return {
       url: page.url,
+      appAddress,
       delayMs,
       slack,
       arcade,

@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { PostRefusal, SlackMessage } from '../blocks/notices';
 import { deliveredByDmNote } from '../blocks/notices';
 import { MisconfiguredError, ServiceUnavailableError } from '../errors';
+import type { ResponseUrlCheck } from './response-url';
 
 /**
  * Where one command's answers go. Private notices go through the command's `response_url`
@@ -141,8 +142,14 @@ export function createReplies({ client, respond: rawRespond, channelId, userId }
  * transport, failing on a non-2xx answer as Bolt's does. Lets any instance answer a command it did
  * not receive. The URL is a bearer link: it is never put in an error or a log line.
  */
-export function respondVia(fetchFn: typeof fetch, responseUrl: string): RespondFn {
+export function respondVia(
+  fetchFn: typeof fetch,
+  responseUrl: string,
+  isSlackUrl: ResponseUrlCheck = () => true,
+): RespondFn {
   return async (message) => {
+    // Not Slack's: refused like an expired link, so the person is answered by DM instead.
+    if (!isSlackUrl(responseUrl)) throw new ResponseUrlError(0, 'not_a_slack_response_url');
     const body = typeof message === 'string' ? { text: message } : message;
     const response = await fetchFn(responseUrl, {
       method: 'POST',
@@ -205,10 +212,12 @@ export function createStoredReplies(options: {
   responseUrl: string;
   channelId: string;
   userId: string;
+  /** Only Slack's hosts are posted to (src/slack/response-url.ts). */
+  isSlackUrl?: ResponseUrlCheck;
 }): Replies {
   return createReplies({
     client: options.client,
-    respond: respondVia(options.fetch, options.responseUrl),
+    respond: respondVia(options.fetch, options.responseUrl, options.isSlackUrl),
     channelId: options.channelId,
     userId: options.userId,
   });

@@ -108,18 +108,57 @@ describe('INBOX_VISIBILITY=private', () => {
 
   it('after a restart (summary no longer held), reads Gmail again with the same count and search', async () => {
     const summary = await privateSummary(h, '2 is:unread');
-    const value = JSON.parse(shareButton(summary.body.blocks).value);
-    const stale = JSON.stringify({ ...value, r: 'forgotten-by-a-restart' });
+    // The same settings (so the same seal key), a fresh process: the summary itself is gone.
+    const restarted = await bootApp({
+      env: { INBOX_VISIBILITY: 'private' },
+      standIns: { slack: h.slack, arcade: h.arcade, gmail: h.gmail },
+    });
+    try {
+      await clickShare(restarted, summary);
+      const posted = await waitFor(() => h.slack.messages[0]);
+      expect(messageLinks(posted.blocks).length).toBeLessThanOrEqual(2);
+      const lists = h.gmail.calls.filter((call) => call.path.endsWith('/messages'));
+      expect(lists).toHaveLength(2);
+      expect(decodeURIComponent(lists[1]?.rawQuery ?? '')).toContain('q=is:unread');
+    } finally {
+      await restarted.stop();
+    }
+  });
 
+  // issue 10, item 5: the value is not trusted for where to post or what to read.
+  it.each([
+    ['another channel', { ch: 'C0666' }],
+    ['another search', { q: 'from:ceo@example.com', r: 'forgotten-by-a-restart' }],
+    ['a larger count', { c: 25, r: 'forgotten-by-a-restart' }],
+  ])('refuses a Share value edited to name %s: nothing posted, Gmail not read again', async (_what, edit) => {
+    const summary = await privateSummary(h, '2 is:unread');
+    const gmailCalls = h.gmail.calls.length;
+    const value = JSON.stringify({ ...JSON.parse(shareButton(summary.body.blocks).value), ...edit });
     await h.interact(
-      blockActionsPayload({ actionId: 'share_summary', value: stale, responseUrl: summary.responseUrl }),
+      blockActionsPayload({ actionId: 'share_summary', value, responseUrl: summary.responseUrl }),
     );
+    const told = await waitFor(() =>
+      repliesTo(h, summary.responseUrl).find((post) => /no longer works/.test(post.body.text)),
+    );
+    expect(told.body.response_type).toBe('ephemeral');
+    expect(h.slack.messages).toHaveLength(0);
+    expect(h.gmail.calls.length).toBe(gmailCalls);
+  });
 
-    const posted = await waitFor(() => h.slack.messages[0]);
-    expect(messageLinks(posted.blocks).length).toBeLessThanOrEqual(2);
-    const lists = h.gmail.calls.filter((call) => call.path.endsWith('/messages'));
-    expect(lists).toHaveLength(2);
-    expect(decodeURIComponent(lists[1]?.rawQuery ?? '')).toContain('q=is:unread');
+  it('posts only in the channel of the signed click: a genuine value clicked from elsewhere is refused', async () => {
+    const summary = await privateSummary(h);
+    await h.interact(
+      blockActionsPayload({
+        actionId: 'share_summary',
+        channelId: 'C0666',
+        value: shareButton(summary.body.blocks)?.value,
+        responseUrl: summary.responseUrl,
+      }),
+    );
+    await waitFor(() =>
+      repliesTo(h, summary.responseUrl).some((post) => /no longer works/.test(post.body.text)),
+    );
+    expect(h.slack.messages).toHaveLength(0);
   });
 
   it("never shares someone else's summary: another person's click reads only their own Gmail", async () => {

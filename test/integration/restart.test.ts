@@ -3,7 +3,7 @@ import { type GmailStandIn, startGmailStandIn } from '../../src/stand-ins/gmail-
 import { makeMessages } from '../../src/stand-ins/mail-fixtures';
 import { postSlashCommand } from '../../src/stand-ins/slack-requests';
 import { type SlackStandIn, startSlackStandIn } from '../../src/stand-ins/slack-stand-in';
-import { bootApp, type Harness } from '../support/boot-app';
+import { bootApp, type Harness, RECORD_SECRET } from '../support/boot-app';
 import { type EntryProcess, startEntryProcess } from '../support/process-entry';
 import { describeWithRedis, type RedisServer, startRedisServer } from '../support/redis-server';
 import { waitFor } from '../support/wait-for';
@@ -130,6 +130,7 @@ describeWithRedis('pending consents in Redis', () => {
       GMAIL_API_URL: gmail.rootUrl,
       PORT: '0',
       REDIS_URL: redis.url,
+      RECORD_SECRET,
     };
     const start = async () => {
       const entry = startEntryProcess(env);
@@ -186,6 +187,7 @@ describeWithRedis('pending consents in Redis', () => {
       GMAIL_API_URL: gmail.rootUrl,
       PORT: '0',
       REDIS_URL: redis.url,
+      RECORD_SECRET,
     };
     const a = startEntryProcess(env);
     processes.push(a);

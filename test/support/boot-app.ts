@@ -24,6 +24,8 @@ import { type SlackStandIn, startSlackStandIn } from '../../src/stand-ins/slack-
  */
 
 export const SIGNING_SECRET = 'test-signing-secret-8f2c1d';
+/** RECORD_SECRET for tests with REDIS_URL (required with it). */
+export const RECORD_SECRET = 'test-record-secret-fedcba9876543210-77aa';
 /** VERIFIER_SECRET for tests with the custom user verifier on. */
 export const VERIFIER_SECRET = 'test-verifier-secret-0123456789abcdef-4d1e';
 
@@ -122,6 +124,7 @@ export async function bootApp(options: BootOptions = {}): Promise<Harness> {
     LOG_LEVEL: 'debug',
     ...(options.socketMode ? { SLACK_APP_TOKEN: slack.appToken } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
     ...verifierEnv,
+    ...(options.env?.REDIS_URL ? { RECORD_SECRET } : {}),
     ...options.env,
   };
   const config = loadConfig(env);

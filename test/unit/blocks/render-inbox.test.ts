@@ -6,6 +6,7 @@ import { shareBlocks } from '../../../src/blocks/notices';
 import { renderInbox } from '../../../src/blocks/render-inbox';
 import { toInboxMessage } from '../../../src/gmail/to-inbox-message';
 import type { Inbox, InboxMessage } from '../../../src/inbox';
+import { deriveKey } from '../../../src/sealing';
 import { encodeShareValue } from '../../../src/slack/share-value';
 import { newSummaryReference } from '../../../src/slack/summary-store';
 import { makeMessages } from '../../../src/stand-ins/mail-fixtures';
@@ -812,7 +813,7 @@ describe('renderInbox', () => {
 
     it('keeps a private summary, Share button included, inside every limit (issue 10, item 18)', () => {
       const share = shareBlocks(
-        encodeShareValue({
+        encodeShareValue(deriveKey('render-test-secret-0123456789abcdef', 'share-button'), {
           reference: newSummaryReference(),
           request: { count: 25, query: '"\\'.repeat(250) },
           channelId: 'C0123456789',

@@ -1,7 +1,9 @@
+import { deriveKey } from '../../../src/sealing';
 import { decodeShareValue, encodeShareValue } from '../../../src/slack/share-value';
 import { createSummaryStore } from '../../../src/slack/summary-store';
 
 const MESSAGE = { text: 'summary' };
+const KEY = deriveKey('a-record-secret-of-at-least-32-characters', 'share-button');
 
 describe('createSummaryStore', () => {
   it('gives a summary back once, to its owner only', () => {
@@ -34,11 +36,14 @@ describe('share button values', () => {
       request: { count: 25, query: `"${'\\\\'.repeat(249)}"` },
       channelId: 'C0001',
     };
-    const value = encodeShareValue(share);
+    const value = encodeShareValue(KEY, share);
     expect(value.length).toBeLessThanOrEqual(2000);
-    expect(decodeShareValue(value)).toEqual(share);
+    expect(decodeShareValue(KEY, value)).toEqual(share);
     expect(
-      decodeShareValue(encodeShareValue({ reference: 'r', request: { count: 3 }, channelId: 'D1' })),
+      decodeShareValue(
+        KEY,
+        encodeShareValue(KEY, { reference: 'r', request: { count: 3 }, channelId: 'D1' }),
+      ),
     ).toEqual({
       reference: 'r',
       request: { count: 3 },
@@ -56,6 +61,19 @@ describe('share button values', () => {
     '{"r":"x","c":3,"ch":"#general"}',
     '{"r":"x","c":3,"ch":"C1","q":5}',
   ])('refuses %j', (value) => {
-    expect(decodeShareValue(value)).toBeUndefined();
+    expect(decodeShareValue(KEY, value)).toBeUndefined();
+  });
+
+  it('refuses a value whose channel, search, count or reference was edited, or sealed with another key', () => {
+    const share = { reference: 'r1', request: { count: 5, query: 'is:unread' }, channelId: 'C0001' };
+    const sealed = JSON.parse(encodeShareValue(KEY, share));
+    for (const edit of [{ ch: 'C0666' }, { q: 'from:boss' }, { q: undefined }, { c: 25 }, { r: 'r2' }]) {
+      expect(decodeShareValue(KEY, JSON.stringify({ ...sealed, ...edit }))).toBeUndefined();
+    }
+    const { m: _mac, ...unsealed } = sealed;
+    expect(decodeShareValue(KEY, JSON.stringify(unsealed))).toBeUndefined();
+    const otherKey = deriveKey('another-secret-of-at-least-32-characters!', 'share-button');
+    expect(decodeShareValue(otherKey, JSON.stringify(sealed))).toBeUndefined();
+    expect(decodeShareValue(KEY, JSON.stringify(sealed))).toEqual(share);
   });
 });

@@ -176,7 +176,10 @@ describe('loadConfig', () => {
       ['SLACK_SIGNING_SECRET', { ...HTTP_ENV, SLACK_SIGNING_SECRET: 'abc' }],
       ['ARCADE_API_KEY', { ...HTTP_ENV, ARCADE_API_KEY: 'arc_1' }],
       ['SLACK_BOT_TOKEN', { ...HTTP_ENV, SLACK_BOT_TOKEN: 'xoxb-1' }],
-      ["REDIS_URL's password", { ...HTTP_ENV, REDIS_URL: 'redis://:pw@localhost:6379' }],
+      [
+        "REDIS_URL's password",
+        { ...HTTP_ENV, REDIS_URL: 'redis://:pw@localhost:6379', RECORD_SECRET: 'r'.repeat(40) },
+      ],
     ])('refuses a too-short %s, naming its length only', (name, env) => {
       const { problems, message } = configError(env);
       expect(problems).toEqual([expect.stringContaining(`${name} is too short to be real`)]);
@@ -388,6 +391,7 @@ describe('configSecrets', () => {
       SLACK_CLIENT_SECRET: 'client-secret-0004',
       VERIFIER_SECRET: 'v'.repeat(40),
       REDIS_URL: 'redis://user:redis-pass-0005@127.0.0.1:6379',
+      RECORD_SECRET: 'record-secret-0007-0123456789abcdef0123',
     });
     expect(configSecrets(config)).toEqual(
       expect.arrayContaining([
@@ -397,6 +401,7 @@ describe('configSecrets', () => {
         'client-secret-0004',
         'v'.repeat(40),
         'redis-pass-0005',
+        'record-secret-0007-0123456789abcdef0123',
       ]),
     );
   });

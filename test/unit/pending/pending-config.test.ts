@@ -5,6 +5,7 @@ const BASE = {
   SLACK_BOT_TOKEN: 'xoxb-1111-2222-abcdefABCDEF0123',
   SLACK_SIGNING_SECRET: 'f00dfeed0123456789abcdef01234567',
   ARCADE_API_KEY: 'arc_o1TestKey0123456789',
+  RECORD_SECRET: 'pending-config-record-secret-0123456789ab',
 };
 
 function problems(env: Record<string, string>): string {
@@ -18,6 +19,19 @@ function problems(env: Record<string, string>): string {
 }
 
 describe('REDIS_URL and SHUTDOWN_GRACE_SECONDS', () => {
+  it('requires RECORD_SECRET with REDIS_URL, refuses a short one, and scrubs it from logs', () => {
+    const { RECORD_SECRET: _unset, ...withoutSecret } = BASE;
+    expect(() => loadConfig({ ...withoutSecret, REDIS_URL: 'redis://localhost:6379' })).toThrow(
+      /RECORD_SECRET is missing: needed with REDIS_URL/,
+    );
+    const message = problems({ REDIS_URL: 'redis://localhost:6379', RECORD_SECRET: 'short-secret-123' });
+    expect(message).toMatch(/RECORD_SECRET must be a random string of at least 32 characters \(it has 16\)/);
+    expect(message).not.toContain('short-secret-123');
+    expect(configSecrets(loadConfig({ ...BASE, REDIS_URL: 'redis://localhost:6379' }))).toContain(
+      BASE.RECORD_SECRET,
+    );
+  });
+
   it('keeps pending consents in memory and waits 10 s at shutdown by default', () => {
     const config = loadConfig(BASE);
     expect(config.redisUrl).toBeUndefined();

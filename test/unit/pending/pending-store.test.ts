@@ -1,8 +1,16 @@
+import { createClient } from 'redis';
 import { createMemoryPendingStore } from '../../../src/pending/memory-store';
 import type { PendingRequest, PendingStore } from '../../../src/pending/pending-store';
 import { createRedisPendingStore } from '../../../src/pending/redis-store';
+import { deriveKey } from '../../../src/sealing';
+import { responseUrlCheck } from '../../../src/slack/response-url';
 import { describeWithRedis, type RedisServer, startRedisServer } from '../../support/redis-server';
 import { collectLogs } from '../core/helpers';
+
+const SEAL = {
+  recordKey: deriveKey('pending-store-test-record-secret-0123456789', 'redis-record'),
+  isSlackUrl: responseUrlCheck('https://slack.com/api/'),
+};
 
 const ALICE = 'slack:T0001:U0001';
 
@@ -15,7 +23,7 @@ function request(id: string, authId = 'auth_1', user = ALICE): PendingRequest {
     request: { count: 5, query: 'is:unread' },
     channelId: 'C0001',
     visibility: 'channel',
-    responseUrl: `https://hooks.slack.test/commands/${id}`,
+    responseUrl: `https://hooks.slack.com/commands/T0001/${id}/secret`,
   };
 }
 
@@ -113,7 +121,7 @@ describeWithRedis('Redis pending store', () => {
   });
 
   const open = async () => {
-    const store = createRedisPendingStore({ url: redis.url, logger: collectLogs().logger });
+    const store = createRedisPendingStore({ url: redis.url, logger: collectLogs().logger, ...SEAL });
     await store.open();
     return store;
   };
@@ -156,9 +164,57 @@ describeWithRedis('Redis pending store', () => {
     const store = createRedisPendingStore({
       url: 'redis://127.0.0.1:1',
       logger: collectLogs().logger,
+      ...SEAL,
       connectTimeoutMs: 500,
     });
     await expect(store.open()).rejects.toThrow();
     await store.close();
+  });
+
+  // issue 10, item 8: a write to Redis cannot redirect a summary.
+  it('drops, with a warning, a stored request that was altered, unsealed, moved or not Slack-bound', async () => {
+    const logs = collectLogs();
+    const store = createRedisPendingStore({ url: redis.url, logger: logs.logger, ...SEAL });
+    await store.open();
+    try {
+      await store.add(request('r1'), Date.now() + 60_000);
+      await store.add(request('r2'), Date.now() + 60_000);
+      await store.add(request('r3'), Date.now() + 60_000);
+      const hash = 'inbox:requests:slack:T0001:U0001';
+      const raw = await store.requests(ALICE);
+      expect(raw.map((r) => r.requestId).sort()).toEqual(['r1', 'r2', 'r3']);
+      const attacker = createClient({ url: redis.url });
+      await attacker.connect();
+      const sealed = JSON.parse(String(await attacker.hGet(hash, 'r1')));
+      const evil = { ...request('r1'), responseUrl: 'https://evil.example/steal' };
+      // The record edited under its old MAC, a plain record as older versions wrote, one copied from another person.
+      await attacker.hSet(hash, 'r1', JSON.stringify({ ...sealed, record: JSON.stringify(evil) }));
+      await attacker.hSet(
+        hash,
+        'r2',
+        JSON.stringify({ ...request('r2'), responseUrl: 'https://evil.example/x' }),
+      );
+      await attacker.hSet(hash, 'r3', String(await attacker.hGet(hash, 'r3')).replace('U0001', 'U0002'));
+      await attacker.close();
+
+      expect(await store.requests(ALICE)).toEqual([]);
+      expect(logs.at('warn').filter((line) => /dropping a pending request/.test(line))).toHaveLength(3);
+      expect(logs.text()).not.toContain('evil.example');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("drops a correctly sealed request whose reply link is not Slack's", async () => {
+    const logs = collectLogs();
+    const store = createRedisPendingStore({ url: redis.url, logger: logs.logger, ...SEAL });
+    await store.open();
+    try {
+      await store.add({ ...request('r1'), responseUrl: 'https://evil.example/steal' }, Date.now() + 60_000);
+      expect(await store.requests(ALICE)).toEqual([]);
+      expect(logs.text()).toMatch(/reply link that is not Slack's/);
+    } finally {
+      await store.close();
+    }
   });
 });

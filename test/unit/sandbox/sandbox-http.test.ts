@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { createLogger } from '../../../src/log';
 import type { Entry } from '../../../src/sandbox/conversations';
 import { type Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
@@ -87,6 +88,27 @@ describe('the sandbox over HTTP', () => {
   const texts = (entries: Entry[]) =>
     entries.map((entry) => (entry.kind === 'command' ? entry.typed : entry.text));
 
+  // issue 10, item 9: nothing of the sandbox is reachable from elsewhere, or from a rebound DNS name.
+  it("binds the app's port to loopback and refuses a Host header that is not the sandbox's", async () => {
+    expect(sandbox.appAddress).toBe('127.0.0.1');
+    const { port } = new URL(sandbox.url);
+    const get = (host: string, path = '/api/state') =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path, headers: { Host: host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await get('attacker.example')).toBe(421);
+    expect(await get(`attacker.example:${port}`)).toBe(421);
+    expect(await get(`127.0.0.1:${Number(port) + 1}`)).toBe(421);
+    expect(await get(`attacker.example:${port}`, '/')).toBe(421);
+    expect(await get(`127.0.0.1:${port}`)).toBe(200);
+    expect(await get(`localhost:${port}`)).toBe(200);
+  });
+
   it('serves the page with a strict CSP, its files, and the state for the first sample person', async () => {
     const page = await fetch(sandbox.url);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
@@ -145,7 +167,8 @@ describe('the sandbox over HTTP', () => {
         (entry) => entry.kind === 'message' && JSON.stringify(entry.blocks ?? []).includes('TL;DR'),
       ),
     );
-    const blocks = withTldr.kind === 'message' ? withTldr.blocks : [];
+    if (withTldr.kind !== 'message') throw new Error('expected a channel message');
+    const blocks = withTldr.blocks;
     const text = JSON.stringify(blocks);
     expect(text).toContain('AI-written by `sandbox-model`');
     // Grace's sample mailbox holds the phishing message; its tokens never reach the TL;DR.

@@ -33,6 +33,13 @@ describe('npm start without accounts', () => {
     expect(output()).not.toMatch(/SANDBOX MODE/);
   });
 
+  it('with a deployment setting but no Slack/Arcade ones, refuses the sandbox and names the setting', async () => {
+    const { output, exited } = startEntryProcess({ REDIS_URL: 'redis://127.0.0.1:1', SANDBOX_PORT: '0' });
+    expect(await exited).toBe(1);
+    expect(output()).toContain('these settings say this is a deployment: REDIS_URL');
+    expect(output()).not.toMatch(/SANDBOX MODE/);
+  });
+
   it('with a bad sandbox setting, says which and exits 1', async () => {
     const { output, exited } = startEntryProcess({ SANDBOX_DELAY_MS: 'slow' });
     expect(await exited).toBe(1);

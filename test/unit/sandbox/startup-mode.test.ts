@@ -1,4 +1,4 @@
-import { decideStartupMode, refusalMessage } from '../../../src/startup-mode';
+import { decideStartupMode, refusalMessage, sandboxRefusalMessage } from '../../../src/startup-mode';
 
 describe('decideStartupMode', () => {
   it('starts the sandbox when no Slack or Arcade setting is set, blank ones included', () => {
@@ -13,6 +13,31 @@ describe('decideStartupMode', () => {
     expect(
       decideStartupMode({ ARCADE_BASE_URL: 'https://arcade.internal', PORT: '8080', LOG_LEVEL: 'debug' }),
     ).toEqual({ mode: 'sandbox', ignored: ['ARCADE_BASE_URL'] });
+  });
+
+  // issue 10, item 9: a deployment that lost its Slack/Arcade settings never becomes a sandbox.
+  it.each([
+    [{ VERIFIER_ENABLED: 'true' }, ['VERIFIER_ENABLED']],
+    [{ PUBLIC_URL: 'https://inbox.example.com' }, ['PUBLIC_URL']],
+    [{ REDIS_URL: 'redis://redis:6379', RECORD_SECRET: 'x'.repeat(40) }, ['REDIS_URL', 'RECORD_SECRET']],
+    [{ NODE_ENV: 'production' }, ['NODE_ENV=production']],
+    [
+      { SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 's', VERIFIER_SECRET: 'v' },
+      ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'VERIFIER_SECRET'],
+    ],
+  ])('refuses the sandbox with deployment settings %j, naming them', (env, names) => {
+    const startup = decideStartupMode(env);
+    expect(startup).toEqual({ mode: 'refuse-sandbox', deployment: names });
+    const message = sandboxRefusalMessage(startup as { deployment: string[] });
+    for (const name of names) expect(message).toContain(name);
+    expect(message).not.toContain('x'.repeat(40));
+  });
+
+  it('still starts the sandbox with VERIFIER_ENABLED=false or NODE_ENV=development', () => {
+    expect(decideStartupMode({ VERIFIER_ENABLED: 'false', NODE_ENV: 'development' })).toEqual({
+      mode: 'sandbox',
+      ignored: [],
+    });
   });
 
   it.each([
