@@ -23,6 +23,11 @@ export const SANDBOX_IGNORED_SETTINGS = [
   'ARCADE_BASE_URL',
   'GMAIL_API_URL',
   'ARCADE_USER_ID_SOURCE',
+  // The sandbox has a model of its own (SANDBOX_TLDR).
+  'SUMMARY_MODEL',
+  'OPENAI_API_KEY',
+  'OPENAI_BASE_URL',
+  'SUMMARY_TIMEOUT_SECONDS',
 ] as const;
 
 /**

@@ -168,10 +168,11 @@ describe('the sandbox over HTTP', () => {
       ),
     );
     if (withTldr.kind !== 'message') throw new Error('expected a channel message');
-    const text = JSON.stringify(withTldr.blocks);
+    const blocks = withTldr.blocks;
+    const text = JSON.stringify(blocks);
     expect(text).toContain('AI-written by `sandbox-model`');
     // Grace's sample mailbox holds the phishing message; its tokens never reach the TL;DR.
-    const tldr = (withTldr.blocks as { text?: { text?: string } }[])[0]?.text?.text ?? '';
+    const tldr = (blocks as { text?: { text?: string } }[] | undefined)?.[0]?.text?.text ?? '';
     expect(tldr).not.toMatch(/<!channel>|<@U123>|evil\.example/);
     expect(sandbox.model?.calls.length).toBe(1);
     // Still one message in the channel: the summary was updated in place.
