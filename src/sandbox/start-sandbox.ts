@@ -95,7 +95,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     startSlackStandIn({
       botToken: `xoxb-sandbox-${randomBytes(8).toString('hex')}`,
       teamId: SANDBOX_TEAM_ID,
-      users: Object.fromEntries(SANDBOX_PEOPLE.map((p) => [p.id, { name: handle(p), email: p.email }])),
+      users: Object.fromEntries(
+        SANDBOX_PEOPLE.map((p) => [p.id, { name: handle(p), email: p.email, tz: p.timeZone }]),
+      ),
     }),
     startArcadeStandIn({
       apiKey: `arc_sandbox_${randomBytes(8).toString('hex')}`,

@@ -32,6 +32,8 @@ export interface SandboxPerson {
   id: string;
   name: string;
   email: string;
+  /** Their Slack time zone (`users.info` `tz`), which scheduled digests follow. */
+  timeZone: string;
   /** One line for the page: what trying `/inbox` as this person shows. */
   about: string;
   /** Already connected at start-up: Arcade holds a grant for them. */
@@ -75,6 +77,7 @@ export const SANDBOX_PEOPLE: readonly SandboxPerson[] = [
     id: 'U0SBXADA',
     name: 'Ada Lovelace',
     email: 'ada@sandbox.example',
+    timeZone: 'Europe/London',
     about: 'New here: /inbox first asks her to connect Gmail',
     connected: false,
     token: 'ya29.sandbox-ada',
@@ -93,6 +96,7 @@ export const SANDBOX_PEOPLE: readonly SandboxPerson[] = [
     id: 'U0SBXGRACE',
     name: 'Grace Hopper',
     email: 'grace@sandbox.example',
+    timeZone: 'America/New_York',
     about: 'Already connected: /inbox answers at once',
     connected: true,
     token: 'ya29.sandbox-grace',
@@ -111,6 +115,7 @@ export const SANDBOX_PEOPLE: readonly SandboxPerson[] = [
     id: 'U0SBXALAN',
     name: 'Alan Turing',
     email: 'alan@sandbox.example',
+    timeZone: 'Europe/London',
     about: 'New here: try declining the consent',
     connected: false,
     token: 'ya29.sandbox-alan',
@@ -120,6 +125,7 @@ export const SANDBOX_PEOPLE: readonly SandboxPerson[] = [
     id: 'U0SBXKATHERINE',
     name: 'Katherine Johnson',
     email: 'katherine@sandbox.example',
+    timeZone: 'America/Chicago',
     about: 'Connected, with an empty inbox',
     connected: true,
     token: 'ya29.sandbox-katherine',

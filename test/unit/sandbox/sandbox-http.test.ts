@@ -252,6 +252,30 @@ describe('the sandbox over HTTP', () => {
     expect(prompt.text).toMatch(/Connect Gmail/);
   });
 
+  it('a schedule can be made in the sandbox and seen working at once with Send now', async () => {
+    await command(GRACE, '/inbox every weekday at 8:30');
+    const confirmation = await waitFor(async () =>
+      (await entriesOf(GRACE)).find(
+        (entry) => entry.kind === 'private' && /America\/New_York/.test(entry.text ?? ''),
+      ),
+    );
+    expect(confirmation.kind).toBe('private');
+    await command(GRACE, '/inbox schedules');
+    const list = await waitFor(async () =>
+      (await entriesOf(GRACE)).find((entry) => JSON.stringify(entry).includes('send_schedule_now')),
+    );
+    expect((await click(GRACE, list, 'send_schedule_now')).status).toBe(200);
+    // The digest lands in the channel for everyone, without waiting for 8:30. It lists what arrived
+    // since the schedule was made a moment ago: nothing, said in one line.
+    const digest = await waitFor(async () =>
+      (await entriesOf(ADA)).find((entry) => entry.kind === 'message'),
+    );
+    expect(textOf(digest)).toMatch(/^Nothing new since <!date\^\d+\^/);
+    await waitFor(async () =>
+      texts(await entriesOf(GRACE)).some((text) => /^Sent: this digest/.test(text ?? '')),
+    );
+  });
+
   it('Share to channel on a private summary posts it for everyone and replaces the private copy', async () => {
     await command(GRACE, '/inbox private 2');
     // Clicked once the built-in model's TL;DR is in: the click names the button by its place in
