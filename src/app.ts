@@ -34,11 +34,10 @@ import { createMemoryPendingStore } from './pending/memory-store';
 import { createPendingConsents, type PendingConsents } from './pending/pending-consents';
 import type { PendingStore } from './pending/pending-store';
 import { createDigestDelivery } from './schedules/digest-delivery';
-import { startScheduleClock } from './schedules/schedule-clock';
 import { createScheduleCommands } from './schedules/schedule-commands';
+import { createMemoryScheduleEngine, type ScheduleEngine } from './schedules/schedule-engine';
 import { digestFailedMessage } from './schedules/schedule-notices';
 import { createScheduleRunner, type ScheduleRunner } from './schedules/schedule-runner';
-import { createMemoryScheduleStore } from './schedules/schedule-store';
 import { createStoredReplies } from './slack/replies';
 import { responseUrlCheck } from './slack/response-url';
 import { aiSummaryInfo, aiSummaryNote } from './tldr/ai-summary-note';
@@ -66,6 +65,8 @@ export interface InboxAppTuning {
   /** Pending-consent leases (Redis): lifetime, and how often they are renewed and orphans looked for. */
   leaseTtlMs?: number;
   leaseScanIntervalMs?: number;
+  /** How long a digest's queue lock lasts unrenewed (default 30 s): a takeover after kill -9 waits this. */
+  digestLockMs?: number;
   /** Redis key prefix (default `inbox:`); tests give each app world its own. */
   redisPrefix?: string;
   /** The custom verifier's clock and state lifetime (tests move time instead of waiting). */
@@ -112,6 +113,9 @@ export class StartupError extends Error {
   readonly code = 'startup_failed';
 }
 
+/** Digests in flight at once per instance: 10,000 due in one minute go out in minutes, not all at once. */
+const DIGEST_CONCURRENCY = 50;
+
 const HEALTH_ROUTE: CustomRoute = {
   path: '/healthz',
   method: ['GET'],
@@ -127,6 +131,11 @@ const HEALTH_ROUTE: CustomRoute = {
  */
 function loadRedisStore(): typeof import('./pending/redis-store') {
   return require('./pending/redis-store');
+}
+
+/** Redis-kept schedules on BullMQ, loaded only with REDIS_URL (BullMQ costs about 200 ms to load). */
+function loadDurableSchedules(): typeof import('./schedules/durable-schedules') {
+  return require('./schedules/durable-schedules');
 }
 
 /** The TL;DR writer, loaded only when SUMMARY_MODEL is set: `openai` costs about 70 ms to load. */
@@ -299,9 +308,20 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     shareKey,
   });
   metrics.pendingConsents(() => watcher.pending);
-  // Memory only in this build: schedules last until the app restarts (docs/schedules.md).
-  const scheduleStore = createMemoryScheduleStore();
   const scheduleNow = tuning.scheduleNow ?? Date.now;
+  // In memory they last until the app restarts; with REDIS_URL they are shared and durable (docs/schedules.md).
+  const scheduleEngine: ScheduleEngine = config.redisUrl
+    ? loadDurableSchedules().createDurableSchedules({
+        url: config.redisUrl,
+        logger,
+        prefix: tuning.redisPrefix ?? 'inbox:',
+        recordKey: deriveKey(config.recordSecret ?? '', 'redis-schedule'),
+        now: scheduleNow,
+        concurrency: DIGEST_CONCURRENCY,
+        lockMs: tuning.digestLockMs ?? 30_000,
+      })
+    : createMemoryScheduleEngine({ logger, timer: tuning.scheduleTimer !== false });
+  const scheduleStore = scheduleEngine.store;
   const timeZoneOf = async (userId: string) => {
     const answer = await bolt.client.users.info({ user: userId });
     return (answer.user as { tz?: string } | undefined)?.tz;
@@ -311,13 +331,15 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     now: scheduleNow,
     timeZoneOf,
     logger,
-    durable: false,
+    durable: scheduleEngine.durable,
   });
   const scheduleRunner = createScheduleRunner({
     store: scheduleStore,
     now: scheduleNow,
     timeZoneOf: (schedule) => timeZoneOf(schedule.identity.userId),
     deliver: createDigestDelivery({ resolveUserId, access, reader, client: bolt.client, logger }),
+    concurrency: DIGEST_CONCURRENCY,
+    ...(scheduleEngine.onNextSlot ? { onNextSlot: scheduleEngine.onNextSlot } : {}),
     onError: (schedule, error) => {
       logger.error(`digest ${schedule.id} for ${schedule.identity.userId} failed:`, describeError(error));
       // Only the person: a channel need not hear about one person's Gmail.
@@ -397,7 +419,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
   let storeOpen = false;
   let metricsServer: MetricsServer | undefined;
   let warmUpTimer: NodeJS.Timeout | undefined;
-  let stopScheduleClock: (() => void) | undefined;
+  let schedulesStarted = false;
   return {
     bolt,
     schedules: scheduleRunner,
@@ -461,8 +483,11 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
         }
       }, 1000);
       warmUpTimer.unref();
-      if (tuning.scheduleTimer !== false) {
-        stopScheduleClock = startScheduleClock(scheduleRunner, logger);
+      try {
+        await scheduleEngine.start(scheduleRunner);
+        schedulesStarted = true;
+      } catch (error) {
+        throw new StartupError(`cannot start the scheduled digests on Redis: ${describeError(error)}`);
       }
       if (transport.mode === 'http') {
         const server = (await bolt.start(
@@ -487,7 +512,6 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     },
     async stop() {
       clearTimeout(warmUpTimer);
-      stopScheduleClock?.();
       if (started) {
         started = false;
         const closed = socketClosed();
@@ -500,6 +524,11 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
       // back to Redis, or, in memory, their waiters told to run /inbox again.
       const [finished] = await Promise.all([
         tasks.drain(shutdownGraceMs),
+        // Digests running finish too; with Redis, any still running after the grace are taken over.
+        schedulesStarted &&
+          scheduleEngine.stop(shutdownGraceMs).catch((error: unknown) => {
+            logger.error('stopping the scheduled digests failed:', describeError(error));
+          }),
         pending.stop(shutdownGraceMs).catch((error: unknown) => {
           logger.error('handing back pending consents failed:', describeError(error));
         }),

@@ -27,11 +27,22 @@ export interface ScheduleRunnerDeps {
   concurrency?: number;
   /** Errors of one schedule's run; the others carry on. */
   onError(schedule: Schedule, error: unknown): void;
+  /**
+   * Called once a schedule has moved to its next slot, before the current one is sent (Redis:
+   * queues that slot's job, so the chain survives the sender dying mid-run).
+   */
+  onNextSlot?(schedule: Schedule): Promise<void>;
 }
 
 export interface ScheduleRunner {
   /** Runs every due slot once; resolves when all of them have ended. */
   tick(): Promise<void>;
+  /**
+   * Runs one slot of a schedule: sends it (or counts it skipped, when over an hour late) and
+   * moves the schedule on. A slot already posted is not posted again, so a run taken over from an
+   * instance that died can simply be run again. Errors reach `onError`.
+   */
+  runSlot(schedule: Schedule, dueMs: number): Promise<void>;
   /**
    * Sends a schedule's digest at once ("Send now"): what arrived since the previous digest, which
    * it then counts as; the next scheduled one stays where it was. 'busy' when it is running already.
@@ -40,28 +51,31 @@ export interface ScheduleRunner {
 }
 
 /**
- * The memory-mode runner: on each tick, every due schedule refreshes its time zone, sends its
- * slot (or counts it skipped), and moves to its next slot. Within one process a slot runs once
- * because a schedule is not picked up again while its run is in flight.
+ * Runs slots: each refreshes the person's time zone, sends its digest (or counts it skipped), and
+ * moves to its next slot. In memory a minute timer calls `tick`; with Redis the queue's worker
+ * calls `runSlot` (schedule-queue.ts). Within one process a slot runs once because a schedule is
+ * not picked up again while its run is in flight.
  */
 export function createScheduleRunner(deps: ScheduleRunnerDeps): ScheduleRunner {
   const now = deps.now ?? Date.now;
   const limit = Math.max(1, deps.concurrency ?? 50);
   const running = new Set<string>();
 
-  async function runOne(schedule: Schedule): Promise<void> {
+  async function runOne(schedule: Schedule, dueMs: number): Promise<void> {
     const fresh = await deps.timeZoneOf(schedule).catch(() => undefined);
     const timeZone = fresh && isKnownTimeZone(fresh) ? fresh : schedule.timeZone;
-    const plan = planCatchUp(schedule.spec, timeZone, schedule.nextRun, now());
+    const plan = planCatchUp(schedule.spec, timeZone, dueMs, now());
     let next: Schedule = {
       ...schedule,
       timeZone,
-      nextRun: plan.next,
+      nextRun: Math.max(plan.next, schedule.nextRun),
       skipped: schedule.skipped + plan.skipped,
     };
+    // Moved on before sending, so a slow or failing delivery is never sent twice by a later tick.
+    await deps.store.update(next);
+    await deps.onNextSlot?.(next);
+    if (plan.deliver !== undefined && (await deps.store.wasDelivered(schedule.id, plan.deliver))) return;
     if (plan.deliver !== undefined) {
-      // Moved on before sending, so a slow or failing delivery is never sent twice by a later tick.
-      await deps.store.update(next);
       const slot = {
         slot: plan.deliver,
         since: schedule.lastDelivered ?? schedule.createdAt,
@@ -70,6 +84,8 @@ export function createScheduleRunner(deps: ScheduleRunnerDeps): ScheduleRunner {
       let result: DigestResult = 'skipped';
       try {
         result = await deps.deliver(next, slot);
+        // Right after the post: a takeover from here on finds it sent.
+        if (result === 'delivered') await deps.store.markDelivered(schedule.id, plan.deliver);
       } finally {
         next =
           result === 'delivered'
@@ -77,12 +93,22 @@ export function createScheduleRunner(deps: ScheduleRunnerDeps): ScheduleRunner {
             : { ...next, skipped: next.skipped + 1 };
         await deps.store.update(next);
       }
-      return;
     }
-    await deps.store.update(next);
+  }
+
+  async function runGuarded(schedule: Schedule, dueMs: number): Promise<void> {
+    running.add(schedule.id);
+    try {
+      await runOne(schedule, dueMs);
+    } catch (error) {
+      deps.onError(schedule, error);
+    } finally {
+      running.delete(schedule.id);
+    }
   }
 
   return {
+    runSlot: runGuarded,
     async sendNow(schedule) {
       if (running.has(schedule.id)) return 'busy';
       running.add(schedule.id);
@@ -106,14 +132,7 @@ export function createScheduleRunner(deps: ScheduleRunnerDeps): ScheduleRunner {
       const worker = async () => {
         while (index < due.length) {
           const schedule = due[index++] as Schedule;
-          running.add(schedule.id);
-          try {
-            await runOne(schedule);
-          } catch (error) {
-            deps.onError(schedule, error);
-          } finally {
-            running.delete(schedule.id);
-          }
+          await runGuarded(schedule, schedule.nextRun);
         }
       };
       await Promise.all(Array.from({ length: Math.min(limit, due.length) }, worker));

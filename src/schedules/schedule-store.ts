@@ -41,6 +41,16 @@ export interface ScheduleStore {
   due(nowMs: number): Promise<Schedule[]>;
   /** Saves a schedule after a run; a no-op if it was removed meanwhile. */
   update(schedule: Schedule): Promise<void>;
+  /** One schedule by id (any owner: the runner's view), or undefined once removed. */
+  get(id: string): Promise<Schedule | undefined>;
+  /** Every schedule (Redis: each one's next slot is queued again at start-up, idempotently). */
+  all(): Promise<Schedule[]>;
+  /**
+   * Whether a slot's digest was posted already: a run taken over from an instance that died
+   * after posting must not post it again.
+   */
+  wasDelivered(id: string, slot: number): Promise<boolean>;
+  markDelivered(id: string, slot: number): Promise<void>;
 }
 
 /** Owner key of a Slack identity: the same person in the same workspace (or Grid org). */
@@ -51,6 +61,8 @@ export function scheduleOwnerKey(identity: SlackIdentity): string {
 /** Schedules in this process only: they last until the app restarts (the confirmation says so). */
 export function createMemoryScheduleStore(): ScheduleStore {
   const byId = new Map<string, Schedule>();
+  // Within one process a slot is never run twice, so the latest sent slot per schedule is enough.
+  const lastSent = new Map<string, number>();
   const owned = (ownerKey: string) => [...byId.values()].filter((schedule) => schedule.ownerKey === ownerKey);
   return {
     async add(schedule) {
@@ -65,11 +77,15 @@ export function createMemoryScheduleStore(): ScheduleStore {
     },
     async remove(ownerKey, id) {
       if (byId.get(id)?.ownerKey !== ownerKey) return false;
+      lastSent.delete(id);
       return byId.delete(id);
     },
     async removeAll(ownerKey) {
       const mine = owned(ownerKey);
-      for (const schedule of mine) byId.delete(schedule.id);
+      for (const schedule of mine) {
+        byId.delete(schedule.id);
+        lastSent.delete(schedule.id);
+      }
       return mine.length;
     },
     async due(nowMs) {
@@ -79,6 +95,19 @@ export function createMemoryScheduleStore(): ScheduleStore {
     },
     async update(schedule) {
       if (byId.has(schedule.id)) byId.set(schedule.id, structuredClone(schedule));
+    },
+    async get(id) {
+      const schedule = byId.get(id);
+      return schedule && structuredClone(schedule);
+    },
+    async all() {
+      return [...byId.values()].map((schedule) => structuredClone(schedule));
+    },
+    async wasDelivered(id, slot) {
+      return lastSent.get(id) === slot;
+    },
+    async markDelivered(id, slot) {
+      if (byId.has(id)) lastSent.set(id, slot);
     },
   };
 }

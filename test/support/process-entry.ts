@@ -19,11 +19,14 @@ export interface EntryProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `node src/index.ts` with exactly `env` (plus PATH). */
-export function startEntryProcess(env: Record<string, string>): EntryProcess {
+/**
+ * Starts `node src/index.ts` with exactly `env` (plus PATH); `script` runs another entry instead
+ * (test/support/tuned-entry.ts: the same app with a test's tuning).
+ */
+export function startEntryProcess(env: Record<string, string>, script = 'src/index.ts'): EntryProcess {
   const cwd = mkdtempSync(join(tmpdir(), 'inbox-entry-'));
   let output = '';
-  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/index.ts')], {
+  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, script)], {
     cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

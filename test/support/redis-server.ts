@@ -36,6 +36,8 @@ export interface RedisServer {
   keys(pattern?: string): Promise<string[]>;
   /** Remaining time to live of a key, in ms (-1: none, -2: no such key). */
   pttl(key: string): Promise<number>;
+  /** A string key's value, or null. */
+  get(key: string): Promise<string | null>;
   stop(): Promise<void>;
 }
 
@@ -95,6 +97,7 @@ export async function startRedisServer(options: { port?: number } = {}): Promise
     },
     keys: (pattern = '*') => client.keys(pattern),
     pttl: (key) => client.pTTL(key),
+    get: (key) => client.get(key),
     async stop() {
       client.destroy();
       child.kill('SIGKILL');

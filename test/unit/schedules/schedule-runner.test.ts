@@ -5,7 +5,6 @@ import {
 } from '../../../src/schedules/schedule-runner';
 import {
   createMemoryScheduleStore,
-  MAX_SCHEDULES_PER_PERSON,
   type Schedule,
   scheduleOwnerKey,
 } from '../../../src/schedules/schedule-store';
@@ -29,22 +28,6 @@ function schedule(overrides: Partial<Schedule> = {}): Schedule {
     ...overrides,
   };
 }
-
-describe('memory schedule store', () => {
-  it('keeps a per-person maximum and lets only the owner remove', async () => {
-    const store = createMemoryScheduleStore();
-    for (let index = 0; index < MAX_SCHEDULES_PER_PERSON; index += 1) {
-      expect(await store.add(schedule({ id: `s${index}`, createdAt: index }))).toBe('added');
-    }
-    expect(await store.add(schedule({ id: 'one-too-many' }))).toBe('limit');
-    expect(await store.add(schedule({ id: 'other', ownerKey: 'T1:U2' }))).toBe('added');
-    expect(await store.remove('T1:U2', 's0')).toBe(false);
-    expect(await store.remove('T1:U1', 's0')).toBe(true);
-    expect((await store.list('T1:U1')).map((s) => s.id)[0]).toBe('s1');
-    expect(await store.removeAll('T1:U1')).toBe(MAX_SCHEDULES_PER_PERSON - 1);
-    expect(await store.list('T1:U1')).toEqual([]);
-  });
-});
 
 describe('schedule runner', () => {
   function harness(result: DigestResult = 'delivered', zone: string | undefined = 'America/New_York') {
@@ -149,5 +132,34 @@ describe('schedule runner', () => {
     expect(errors).toEqual(['bad']);
     expect(sent).toEqual(['good']);
     expect((await store.list('T1:U1'))[0]?.nextRun).toBe(at('2025-03-10T13:00:00Z'));
+  });
+
+  it('a slot run again (a takeover after the holder died) is not posted twice, and its next slot is queued each time', async () => {
+    const h = harness();
+    const queued: number[] = [];
+    const runner = createScheduleRunner({
+      store: h.store,
+      now: () => at('2025-03-09T13:00:05Z'),
+      timeZoneOf: async () => 'America/New_York',
+      deliver: async (s, slot) => {
+        h.sent.push({ id: s.id, slot });
+        return 'delivered';
+      },
+      onError: (_s, error) => h.errors.push(error),
+      onNextSlot: async (s) => {
+        queued.push(s.nextRun);
+      },
+    });
+    await h.store.add(schedule());
+    const slot = at('2025-03-09T13:00:00Z');
+    await runner.runSlot(schedule(), slot);
+    await runner.runSlot((await h.store.get('s1')) as Schedule, slot);
+    expect(h.sent).toHaveLength(1);
+    expect(queued).toEqual([at('2025-03-10T13:00:00Z'), at('2025-03-10T13:00:00Z')]);
+    expect(await h.store.get('s1')).toMatchObject({
+      nextRun: at('2025-03-10T13:00:00Z'),
+      lastDelivered: slot,
+    });
+    expect(h.errors).toEqual([]);
   });
 });
