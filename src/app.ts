@@ -1,8 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
-import { createAppHome } from './connection/app-home';
-import { createConnectionFlow } from './connection/connection-flow';
 import { createBackgroundTasks } from './core/background';
 import { type Config, configSecrets } from './core/config';
 import { createLogger, describeError } from './core/log';
@@ -22,17 +20,14 @@ import { createCommandMetrics } from './metrics/command-metrics';
 import { createMetrics, type Metrics } from './metrics/metrics';
 import { type MetricsServer, startMetricsServer } from './metrics/metrics-server';
 import type { PendingConsents } from './pending/pending-consents';
-import { createDigestDelivery } from './schedules/digest-delivery';
-import { startScheduleClock } from './schedules/schedule-clock';
-import { createScheduleCommands } from './schedules/schedule-commands';
-import { digestFailedMessage } from './schedules/schedule-notices';
-import { createScheduleRunner, type ScheduleRunner } from './schedules/schedule-runner';
-import { createMemoryScheduleStore } from './schedules/schedule-store';
+import type { ScheduleRunner } from './schedules/schedule-runner';
 import { responseUrlCheck } from './slack/response-url';
 import { aiSummaryInfo } from './tldr/ai-summary-note';
 import { SIGN_IN_CALLBACK_PATH, VERIFY_PATH } from './verifier/verifier-routes';
+import { buildConnection } from './wiring/connection-part';
 import { buildInboxFlow } from './wiring/inbox-part';
 import { buildPending } from './wiring/pending-part';
+import { buildSchedules } from './wiring/schedules-part';
 import { buildSdkClients } from './wiring/sdk-clients';
 import { buildSlackApp } from './wiring/slack-app';
 import { buildTldr } from './wiring/tldr-part';
@@ -120,63 +115,16 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     metrics,
     logger,
   });
-  // Memory only in this build: schedules last until the app restarts (docs/schedules.md).
-  const scheduleStore = createMemoryScheduleStore();
-  const scheduleNow = tuning.scheduleNow ?? Date.now;
-  const timeZoneOf = async (userId: string) => {
-    const answer = await client.users.info({ user: userId });
-    return (answer.user as { tz?: string } | undefined)?.tz;
-  };
-  const schedules = createScheduleCommands({
-    store: scheduleStore,
-    now: scheduleNow,
-    timeZoneOf,
-    logger,
-    durable: false,
-  });
-  const scheduleRunner = createScheduleRunner({
-    store: scheduleStore,
-    now: scheduleNow,
-    timeZoneOf: (schedule) => timeZoneOf(schedule.identity.userId),
-    deliver: createDigestDelivery({ resolveUserId, access, reader, client: client, logger }),
-    onError: (schedule, error) => {
-      logger.error(`digest ${schedule.id} for ${schedule.identity.userId} failed:`, describeError(error));
-      // Only the person: a channel need not hear about one person's Gmail.
-      client.chat
-        .postMessage({ channel: schedule.identity.userId, ...digestFailedMessage(schedule) })
-        .catch((notice: unknown) =>
-          logger.warn('could not tell about a failed digest:', describeError(notice)),
-        );
-    },
-  });
-  const plainConnection = createConnectionFlow({ resolveUserId, access, logger });
-  // Disconnecting Gmail stops the person's digests: none could be read any more.
-  const connection: typeof plainConnection = {
-    ...plainConnection,
-    async disconnect(identity) {
-      const message = await plainConnection.disconnect(identity);
-      const stopped = await schedules.stopAll(identity);
-      if (stopped === 0) return message;
-      return { ...message, text: `${message.text} Your ${stopped} scheduled digest(s) were stopped too.` };
-    },
-  };
-  const home = createAppHome({
+  const schedules = buildSchedules(tuning, { client, resolveUserId, access, reader, logger });
+  const { connection, home } = buildConnection(config, {
+    client,
     resolveUserId,
     access,
     watcher,
+    store,
+    schedules: schedules.commands,
+    summaryNote,
     logger,
-    visibility: config.visibility,
-    ...(summaryNote ? { summaryNote } : {}),
-    // Like /inbox consents, so the verifier on another instance accepts the tab's Connect link.
-    noteConsent: (arcadeUserId, authId) =>
-      store.noteConsent(arcadeUserId, authId, config.consentTimeoutMs).catch((error: unknown) => {
-        // The tab still shows its link; only another instance's verifier would not know it.
-        logger.warn('recording the Home tab consent in the store failed:', describeError(error));
-      }),
-    publish: async (userId, view) => {
-      await client.views.publish({ user_id: userId, view });
-    },
-    scheduleBlocks: (identity) => schedules.homeBlocks(identity),
   });
   const tasks = createBackgroundTasks(logger, {
     maxConcurrent: config.summaries.concurrency,
@@ -188,22 +136,15 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     connection,
     tasks,
     visibility: config.visibility,
-    schedules,
+    schedules: schedules.commands,
     ...(summaryNote ? { summaryNote } : {}),
   });
-  registerScheduleButtons(bolt, { schedules, runner: scheduleRunner, tasks, home });
-  registerUserLeft(bolt, { schedules, tasks });
+  registerScheduleButtons(bolt, { schedules: schedules.commands, runner: schedules.runner, tasks, home });
+  registerUserLeft(bolt, { schedules: schedules.commands, tasks });
   registerConnectionButtons(bolt, {
     flow,
     connection,
-    // Disconnect on the Home tab stops the person's digests too.
-    home: {
-      ...home,
-      disconnect: async (identity) => {
-        await home.disconnect(identity);
-        await schedules.stopAll(identity);
-      },
-    },
+    home,
     tasks,
     shareKey,
   });
@@ -220,10 +161,9 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
   let storeOpen = false;
   let metricsServer: MetricsServer | undefined;
   let warmUpTimer: NodeJS.Timeout | undefined;
-  let stopScheduleClock: (() => void) | undefined;
   return {
     bolt,
-    schedules: scheduleRunner,
+    schedules: schedules.runner,
     pending,
     metrics,
     requestGuard: slack.receiver.guardStats,
@@ -284,9 +224,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
         }
       }, 1000);
       warmUpTimer.unref();
-      if (tuning.scheduleTimer !== false) {
-        stopScheduleClock = startScheduleClock(scheduleRunner, logger);
-      }
+      await schedules.start();
       if (transport.mode === 'http') {
         const server = (await bolt.start(
           tuning.listenHost ? { port: transport.port, host: tuning.listenHost } : transport.port,
@@ -310,7 +248,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     },
     async stop() {
       clearTimeout(warmUpTimer);
-      stopScheduleClock?.();
+      await schedules.stop();
       if (started) {
         started = false;
         const closed = slack.receiver.socketClosed();
