@@ -10,13 +10,7 @@ import { slackStartupProblem } from './core/slack-startup-error';
 import { createEmailLookup } from './identity/email-lookup';
 import { createArcadeUserIdResolver } from './identity/identity';
 import type { InboxFlow } from './inbox/inbox-flow';
-import { registerAppHome } from './listeners/app-home';
-import { registerConnectionButtons } from './listeners/connection-buttons';
-import { INBOX_COMMAND, registerInboxCommand } from './listeners/inbox-command';
-import { registerLinkButtons } from './listeners/link-buttons';
-import { registerScheduleButtons } from './listeners/schedule-buttons';
-import { registerUserLeft } from './listeners/user-left';
-import { createCommandMetrics } from './metrics/command-metrics';
+import { registerListeners } from './listeners/register-listeners';
 import { createMetrics, type Metrics } from './metrics/metrics';
 import { type MetricsServer, startMetricsServer } from './metrics/metrics-server';
 import type { PendingConsents } from './pending/pending-consents';
@@ -130,28 +124,18 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     maxConcurrent: config.summaries.concurrency,
     maxQueued: config.summaries.queueLimit,
   });
-  bolt.use(createCommandMetrics(metrics, INBOX_COMMAND) as Parameters<App['use']>[0]);
-  registerInboxCommand(bolt, {
-    flow,
-    connection,
-    tasks,
-    visibility: config.visibility,
-    schedules: schedules.commands,
-    ...(summaryNote ? { summaryNote } : {}),
-  });
-  registerScheduleButtons(bolt, { schedules: schedules.commands, runner: schedules.runner, tasks, home });
-  registerUserLeft(bolt, { schedules: schedules.commands, tasks });
-  registerConnectionButtons(bolt, {
+  registerListeners(bolt, {
     flow,
     connection,
     home,
+    schedules: schedules.commands,
+    runner: schedules.runner,
     tasks,
+    visibility: config.visibility,
+    summaryNote,
     shareKey,
-  });
-  registerAppHome(bolt, { home, tasks });
-  registerLinkButtons(bolt);
-  bolt.error(async (error) => {
-    logger.error('unhandled error in a listener:', describeError(error));
+    metrics,
+    logger,
   });
 
   const ai = aiSummaryInfo(config.summaryModel);
