@@ -1,0 +1,67 @@
+import type { Logger } from '@slack/bolt';
+import type { RetryOptions, WebClientOptions } from '@slack/web-api';
+import { createArcadeClient, createGmailAccess, type GmailAccess } from '../auth/gmail-access';
+import type { Config } from '../core/config';
+import { namedLogger } from '../core/log';
+import { createTransports, type Transports } from '../core/transport';
+import { createGmailReader, type GmailReader } from '../gmail/gmail-reader';
+import { createMeteredFetch } from '../metrics/metered-fetch';
+import type { Metrics } from '../metrics/metrics';
+import type { InboxAppTuning } from './tuning';
+
+/** The clients of Slack's Web API, Arcade and Gmail, each over its own pool (src/core/transport.ts). */
+export interface SdkClients {
+  /** Closed last at shutdown. */
+  transports: Transports;
+  slackFetch: typeof fetch;
+  /** A fresh copy each call: the Socket Mode client mutates the options it is given. */
+  slackClientOptions(): WebClientOptions;
+  slackRetry: RetryOptions;
+  /** Arcade's SDK client; only src/auth/ imports the SDK itself. */
+  arcade: ReturnType<typeof createArcadeClient>;
+  access: GmailAccess;
+  reader: GmailReader;
+}
+
+/** Builds every SDK client except Bolt's, which needs the receiver (src/wiring/slack-app.ts). */
+export function buildSdkClients(
+  config: Config,
+  tuning: InboxAppTuning,
+  logger: Logger,
+  metrics: Metrics,
+): SdkClients {
+  // Slack's default is ten retries over about 30 minutes: far too long for someone waiting.
+  const slackRetry = tuning.slackRetry ?? { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 3000 };
+  const transports = createTransports();
+  // Every outside call is counted by service and status; the URL is never recorded.
+  const slackFetch = createMeteredFetch(transports.slackFetch, 'slack', metrics);
+  const slackSdkLogger = namedLogger(logger, 'slack-web-api');
+  const arcade = createArcadeClient({
+    apiKey: config.arcade.apiKey,
+    baseUrl: config.arcade.baseUrl,
+    logger,
+    fetch: createMeteredFetch(transports.arcadeFetch, 'arcade', metrics),
+    ...(tuning.arcadeMaxRetries !== undefined ? { maxRetries: tuning.arcadeMaxRetries } : {}),
+  });
+  return {
+    transports,
+    slackFetch,
+    slackClientOptions: () => ({
+      slackApiUrl: config.slack.apiUrl,
+      retryConfig: { ...slackRetry },
+      logger: slackSdkLogger,
+      // Also carries Bolt's respond() to response_url.
+      fetch: slackFetch,
+    }),
+    slackRetry,
+    arcade,
+    access: createGmailAccess(arcade, transports.arcadeLongPoll),
+    reader: createGmailReader({
+      rootUrl: config.gmail.apiUrl,
+      logger,
+      fetch: createMeteredFetch(transports.gmailFetch, 'gmail', metrics),
+      ...(tuning.gmailRetry ? { retry: tuning.gmailRetry } : {}),
+      ...(tuning.gmailConcurrency ? { concurrency: tuning.gmailConcurrency } : {}),
+    }),
+  };
+}
