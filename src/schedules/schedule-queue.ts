@@ -51,7 +51,14 @@ export async function startDigestQueue(options: DigestQueueOptions): Promise<Dig
   const { client, store, runner, logger } = options;
   const prefix = `${options.prefix}bull`;
   const queue = new Queue<DigestJob>(QUEUE_NAME, { connection: client, prefix });
-  queue.on('error', (error) => logger.warn('digest queue:', describeError(error)));
+  // While Redis is away both retry every few hundred ms: one line per new error, not per retry.
+  let lastError = '';
+  const warnOnce = (what: string) => (error: unknown) => {
+    const text = describeError(error);
+    if (text !== lastError) logger.warn(`${what}: ${text}`);
+    lastError = text;
+  };
+  queue.on('error', warnOnce('digest queue'));
 
   const enqueue = async (schedule: Schedule) => {
     await queue.add(
@@ -83,7 +90,7 @@ export async function startDigestQueue(options: DigestQueueOptions): Promise<Dig
     // Taken over at most twice: a digest that kills every process running it is given up.
     maxStalledCount: 2,
   });
-  worker.on('error', (error) => logger.warn('digest worker:', describeError(error)));
+  worker.on('error', warnOnce('digest worker'));
   worker.on('failed', (job, error) =>
     logger.error(`digest job ${job?.id ?? '?'} failed:`, describeError(error)),
   );
