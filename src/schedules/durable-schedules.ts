@@ -14,6 +14,8 @@ export interface DurableSchedulesOptions {
   concurrency: number;
   /** BullMQ's job lock: how soon after `kill -9` another instance takes a digest over. */
   lockMs: number;
+  /** Runs one digest when the event loop has room (schedule-queue.ts). */
+  admit?: (run: () => Promise<void>) => Promise<void>;
 }
 
 /**
@@ -56,6 +58,7 @@ export function createDurableSchedules(options: DurableSchedulesOptions): Schedu
         logger,
         concurrency: options.concurrency,
         lockMs: options.lockMs,
+        ...(options.admit ? { admit: options.admit } : {}),
       });
     },
     async stop(graceMs) {

@@ -38,6 +38,11 @@ export interface DigestQueueOptions {
   concurrency: number;
   /** How long a job is held without renewal before another instance may take it over. */
   lockMs: number;
+  /**
+   * Runs a job's digest when the event loop has room for it (schedules-part.ts), so 10,000 due
+   * at once do not slow the acks; by default at once.
+   */
+  admit?: (run: () => Promise<void>) => Promise<void>;
 }
 
 export interface DigestQueue {
@@ -79,7 +84,8 @@ export async function startDigestQueue(options: DigestQueueOptions): Promise<Dig
     const schedule = await store.get(job.data.id);
     // Removed since (Remove, disconnect, left the workspace): its queued slot just ends.
     if (!schedule) return;
-    await runner.runSlot(schedule, job.data.slot);
+    const run = () => runner.runSlot(schedule, job.data.slot);
+    await (options.admit ? options.admit(run) : run());
   };
   const worker = new Worker<DigestJob>(QUEUE_NAME, runJob, {
     connection: client,

@@ -1,6 +1,7 @@
 import type { Logger } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { GmailAccess } from '../auth/gmail-access';
+import { createBackgroundTasks } from '../core/background';
 import type { Config } from '../core/config';
 import { describeError } from '../core/log';
 import { deriveKey } from '../core/sealing';
@@ -27,6 +28,9 @@ export interface SchedulesPart {
 /** Digests in flight at once per instance: 10,000 due in one minute go out in minutes, not all at once. */
 const DIGEST_CONCURRENCY = 50;
 
+/** Event-loop utilisation above which no more digests start (summaries use 0.5). */
+const DIGEST_BUSY_ABOVE = 0.3;
+
 /** Redis-kept schedules on BullMQ, loaded only with REDIS_URL (BullMQ costs about 200 ms to load). */
 function loadDurableSchedules(): typeof import('../schedules/durable-schedules') {
   return require('../schedules/durable-schedules');
@@ -49,7 +53,24 @@ function scheduleEngine(
     now,
     concurrency: DIGEST_CONCURRENCY,
     lockMs: tuning.digestLockMs ?? 30_000,
+    admit: digestAdmission(logger),
   });
+}
+
+/**
+ * Digests start only while the event loop has idle time to spare, like summaries
+ * (core/background.ts) but with a gate of their own and a lower bar: a person waiting on `/inbox`
+ * or an ack must never queue behind a morning's digests, which can be a few seconds late instead.
+ */
+function digestAdmission(logger: Logger): (run: () => Promise<void>) => Promise<void> {
+  const gate = createBackgroundTasks(logger, {
+    minConcurrent: 2,
+    maxConcurrent: DIGEST_CONCURRENCY,
+    busyAbove: DIGEST_BUSY_ABOVE,
+    maxQueued: Number.POSITIVE_INFINITY,
+  });
+  return (run) =>
+    new Promise<void>((resolve, reject) => gate.run('digest', () => run().then(resolve, reject)));
 }
 
 /** Everything scheduled digests need, in one place: the engine (store and timing), the commands, the runner. */
