@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -29,6 +29,8 @@ export interface ProcessOptions {
   cpu?: string;
   /** Extra node flags (e.g. --expose-gc). */
   nodeFlags?: string[];
+  /** Every line the process writes, kept in this file: only the tail is kept in memory. */
+  logFile?: string;
 }
 
 /** Starts the app with exactly `env` (plus PATH) and waits until /healthz answers. */
@@ -62,12 +64,16 @@ export async function startAppProcess(
   });
   // Only the tail is kept: the port line comes first, and a long run logs a line per summary.
   let output = '';
+  const log = where.logFile ? createWriteStream(where.logFile) : undefined;
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);
+    log?.write(chunk);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => (log ? log.end(() => resolve(code)) : resolve(code))),
+  );
 
   const port = await poll(
     () => Number(output.match(/localhost:(\d+)\/(slack\/events|healthz)/)?.[1]) || undefined,
