@@ -96,7 +96,26 @@ export async function startDigestQueue(options: DigestQueueOptions): Promise<Dig
     // Taken over at most twice: a digest that kills every process running it is given up.
     maxStalledCount: 2,
   });
-  worker.on('error', warnOnce('digest worker'));
+  // BullMQ's worker does not take node-redis's errors for connection errors: with Redis gone it
+  // retries its fetch at once, forever, in promise callbacks alone, and the event loop (acks
+  // included) never runs again (reproduced: killing redis-server froze the process). The error
+  // is emitted from inside that loop, so pausing here, synchronously, ends it; the worker
+  // resumes when the connection is ready again.
+  let pausedForOutage = false;
+  const warnWorker = warnOnce('digest worker');
+  worker.on('error', (error) => {
+    warnWorker(error);
+    if (!client.isReady && !pausedForOutage) {
+      pausedForOutage = true;
+      worker.pause(true).catch(() => undefined);
+    }
+  });
+  client.on('ready', () => {
+    if (!pausedForOutage) return;
+    pausedForOutage = false;
+    logger.info('digest worker: Redis is back, taking digests again');
+    worker.resume();
+  });
   worker.on('failed', (job, error) =>
     logger.error(`digest job ${job?.id ?? '?'} failed:`, describeError(error)),
   );

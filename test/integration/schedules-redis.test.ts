@@ -3,7 +3,7 @@ import { blockActionsPayload, postSlashCommand } from '../../src/stand-ins/slack
 import type { Harness } from '../support/boot-app';
 import { RECORD_SECRET } from '../support/boot-app';
 import { type EntryProcess, startEntryProcess } from '../support/process-entry';
-import { describeWithRedis } from '../support/redis-server';
+import { describeWithRedis, startRedisServer } from '../support/redis-server';
 import { useRedisWorld } from '../support/redis-world';
 import { waitFor } from '../support/wait-for';
 
@@ -218,4 +218,33 @@ describeWithRedis('scheduled digests in Redis (BullMQ)', () => {
     expect(digestsIn(p.channel)).toHaveLength(1);
     process.stdout.write(`digest kill -9: posted by the other instance ${takeoverMs} ms after the kill\n`);
   }, 45_000);
+
+  // Last in the file: it stops the file's redis-server and brings a new one up on the same port.
+  it('Redis going away does not freeze the app, and the digest worker takes jobs again once Redis is back', async () => {
+    const offset = offsetFor(4_000);
+    const a = await instance(offset);
+    const p = connect(1);
+    await schedule(a, p);
+    const { port } = world.redis;
+    await world.redis.stop();
+    // The app still acks (before the fix BullMQ's worker spun and the process answered nothing).
+    const started = Date.now();
+    const help = await a.command({ text: 'help', user_id: p.userId, channel_id: p.channel });
+    expect(help.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    await settle(5_000);
+    expect(digestsIn(p.channel)).toHaveLength(0);
+
+    // An empty Redis on the same port (the old one's data is gone with it): the worker resumes.
+    const back = await startRedisServer({ port });
+    try {
+      await waitFor(() => a.logs.some((line) => line.includes('Redis is back, taking digests again')), {
+        timeoutMs: 15_000,
+        message: 'the worker to resume',
+      });
+      expect(a.logs.filter((line) => line.includes('digest worker:')).length).toBeLessThan(10);
+    } finally {
+      await back.stop();
+    }
+  }, 40_000);
 });
