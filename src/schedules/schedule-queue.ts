@@ -102,19 +102,25 @@ export async function startDigestQueue(options: DigestQueueOptions): Promise<Dig
   // is emitted from inside that loop, so pausing here, synchronously, ends it; the worker
   // resumes when the connection is ready again.
   let pausedForOutage = false;
+  let resumeTimer: NodeJS.Timeout | undefined;
+  const resumeWhenReady = () => {
+    resumeTimer = setTimeout(() => {
+      if (!client.isReady) return resumeWhenReady();
+      pausedForOutage = false;
+      logger.info('digest worker: Redis is back, taking digests again');
+      worker.resume();
+    }, 1000);
+    resumeTimer.unref();
+  };
   const warnWorker = warnOnce('digest worker');
   worker.on('error', (error) => {
     warnWorker(error);
-    if (!client.isReady && !pausedForOutage) {
-      pausedForOutage = true;
-      worker.pause(true).catch(() => undefined);
-    }
-  });
-  client.on('ready', () => {
-    if (!pausedForOutage) return;
-    pausedForOutage = false;
-    logger.info('digest worker: Redis is back, taking digests again');
-    worker.resume();
+    // Paused on any error, since its own connection may fail before ours notices; looked at again
+    // each second until Redis answers.
+    if (pausedForOutage || worker.closing) return;
+    pausedForOutage = true;
+    worker.pause(true).catch(() => undefined);
+    resumeWhenReady();
   });
   worker.on('failed', (job, error) =>
     logger.error(`digest job ${job?.id ?? '?'} failed:`, describeError(error)),
@@ -130,6 +136,7 @@ export async function startDigestQueue(options: DigestQueueOptions): Promise<Dig
   return {
     enqueue,
     async close(graceMs) {
+      clearTimeout(resumeTimer);
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => {
         timer = setTimeout(() => resolve('late'), graceMs);
