@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Logger } from '@slack/bolt';
 import type { ConsentOutcome, ConsentWatcher } from '../auth/consent-watcher';
 import { describeError } from '../core/log';
+import { within } from '../core/within';
 import type { PendingConsent, PendingRequest, PendingStore } from './pending-store';
 
 /**
@@ -223,16 +224,4 @@ export function createPendingConsents(options: PendingConsentsOptions): PendingC
       return finished;
     },
   };
-}
-
-async function within(timeoutMs: number, work: Promise<unknown>): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    return await Promise.race([work.then(() => true as const), timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

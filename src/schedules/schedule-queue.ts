@@ -1,6 +1,7 @@
 import type { Logger } from '@slack/bolt';
 import { type Job, Queue, Worker } from 'bullmq';
 import { describeError } from '../core/log';
+import { within } from '../core/within';
 import type { RedisClient } from './redis-schedule-store';
 import type { ScheduleRunner } from './schedule-runner';
 import type { Schedule, ScheduleStore } from './schedule-store';
@@ -20,6 +21,8 @@ import type { Schedule, ScheduleStore } from './schedule-store';
  */
 
 const QUEUE_NAME = 'digests';
+/** The queue holds no work of its own: closing it only says goodbye to Redis. */
+const QUEUE_CLOSE_MS = 1000;
 
 interface DigestJob {
   id: string;
@@ -137,17 +140,16 @@ export async function startDigestQueue(options: DigestQueueOptions): Promise<Dig
     enqueue,
     async close(graceMs) {
       clearTimeout(resumeTimer);
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<'late'>((resolve) => {
-        timer = setTimeout(() => resolve('late'), graceMs);
-      });
-      const closed = await Promise.race([worker.close(), late]);
-      clearTimeout(timer);
-      if (closed === 'late') {
+      // With Redis away nothing running can record its delivery, and BullMQ's gentle close waits
+      // on a blocking connection that never answers (its close is memoised, so a forced close
+      // asked for later changes nothing): forced at once.
+      const force = pausedForOutage || !client.isReady;
+      if (!(await within(graceMs, worker.close(force)))) {
         logger.warn('shutdown: digests still running are left for another instance to take over');
-        await worker.close(true);
+        // Its connections dropped, so nothing of the worker's keeps the process up.
+        void worker.disconnect().catch(() => undefined);
       }
-      await queue.close();
+      if (!(await within(QUEUE_CLOSE_MS, queue.close()))) void queue.disconnect().catch(() => undefined);
     },
   };
 }
