@@ -3,31 +3,17 @@ import {
   type DigestResult,
   type DigestSlot,
 } from '../../../src/schedules/schedule-runner';
-import {
-  createMemoryScheduleStore,
-  type Schedule,
-  scheduleOwnerKey,
-} from '../../../src/schedules/schedule-store';
+import { createMemoryScheduleStore, type Schedule } from '../../../src/schedules/schedule-store';
+import { scheduleFixture } from '../../support/schedule-fixture';
 
 const at = (iso: string) => Date.parse(iso);
-const identity = { teamId: 'T1', userId: 'U1' };
 
-function schedule(overrides: Partial<Schedule> = {}): Schedule {
-  return {
-    id: 's1',
-    ownerKey: scheduleOwnerKey(identity),
-    identity,
-    channelId: 'C1',
-    privately: false,
-    spec: { days: { kind: 'day' }, hour: 9, minute: 0 },
-    request: { count: 10 },
-    timeZone: 'America/New_York',
+const schedule = (overrides: Partial<Schedule> = {}): Schedule =>
+  scheduleFixture({
     createdAt: at('2025-03-08T12:00:00Z'),
     nextRun: at('2025-03-09T13:00:00Z'),
-    skipped: 0,
     ...overrides,
-  };
-}
+  });
 
 describe('schedule runner', () => {
   function harness(result: DigestResult = 'delivered', zone: string | undefined = 'America/New_York') {

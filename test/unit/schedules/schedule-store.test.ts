@@ -8,32 +8,15 @@ import {
 import {
   createMemoryScheduleStore,
   MAX_SCHEDULES_PER_PERSON,
-  type Schedule,
   type ScheduleStore,
-  scheduleOwnerKey,
 } from '../../../src/schedules/schedule-store';
 import { describeWithRedis, type RedisServer, startRedisServer } from '../../support/redis-server';
+import { scheduleFixture } from '../../support/schedule-fixture';
 
-const identity = { teamId: 'T1', userId: 'U1' };
 const logs: string[] = [];
 const logger = createLogger({ level: 'warn', secrets: [], write: (line) => logs.push(line) });
 
-function schedule(overrides: Partial<Schedule> = {}): Schedule {
-  return {
-    id: 's1',
-    ownerKey: scheduleOwnerKey(identity),
-    identity,
-    channelId: 'C1',
-    privately: false,
-    spec: { days: { kind: 'day' }, hour: 9, minute: 0 },
-    request: { count: 10 },
-    timeZone: 'America/New_York',
-    createdAt: 1,
-    nextRun: 1_000,
-    skipped: 0,
-    ...overrides,
-  };
-}
+const schedule = scheduleFixture;
 
 /** What both stores keep; the Redis one over two connections, as two instances see it. */
 function contract(make: () => Promise<{ store: ScheduleStore; other: ScheduleStore }>) {
