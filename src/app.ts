@@ -61,6 +61,8 @@ export interface InboxAppTuning {
   gmailRetry?: RetryBudget;
   gmailConcurrency?: number;
   consentRetryDelayMs?: { first: number; max: number };
+  /** Least time between two quick status checks of one consent without a long-poll (default 5 s). */
+  consentCheckIntervalMs?: number;
   /** How long shutdown waits for summaries already being built (default SHUTDOWN_GRACE_SECONDS). */
   shutdownGraceMs?: number;
   /** Pending-consent leases (Redis): lifetime, and how often they are renewed and orphans looked for. */
@@ -174,7 +176,12 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     access,
     logger,
     timeoutMs: config.consentTimeoutMs,
+    maxLongPolls: config.consents.longPolls,
+    checksPerSecond: config.consents.checksPerSecond,
     ...(tuning.consentRetryDelayMs ? { retryDelayMs: tuning.consentRetryDelayMs } : {}),
+    ...(tuning.consentCheckIntervalMs !== undefined
+      ? { minCheckIntervalMs: tuning.consentCheckIntervalMs }
+      : {}),
   });
 
   const routes: CustomRoute[] = [HEALTH_ROUTE];
