@@ -394,7 +394,9 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     shareKey,
   });
   registerAppHome(bolt, { home, tasks });
-  registerLinkButtons(bolt);
+  registerLinkButtons(bolt, {
+    opened: async (identity) => pending.opened(await resolveUserId(identity)),
+  });
   bolt.error(async (error) => {
     logger.error('unhandled error in a listener:', describeError(error));
   });

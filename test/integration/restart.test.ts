@@ -1,7 +1,7 @@
 import { type ArcadeStandIn, startArcadeStandIn } from '../../src/stand-ins/arcade-stand-in';
 import { type GmailStandIn, startGmailStandIn } from '../../src/stand-ins/gmail-stand-in';
 import { makeMessages } from '../../src/stand-ins/mail-fixtures';
-import { postSlashCommand } from '../../src/stand-ins/slack-requests';
+import { blockActionsPayload, postSlashCommand } from '../../src/stand-ins/slack-requests';
 import { type SlackStandIn, startSlackStandIn } from '../../src/stand-ins/slack-stand-in';
 import { bootApp, type Harness, RECORD_SECRET } from '../support/boot-app';
 import { type EntryProcess, startEntryProcess } from '../support/process-entry';
@@ -49,10 +49,10 @@ describeWithRedis('pending consents in Redis', () => {
   });
 
   /** An app instance on the shared stand-ins and Redis, with short leases so that takeovers are quick. */
-  async function instance(): Promise<Harness> {
+  async function instance(env: Record<string, string> = {}): Promise<Harness> {
     const h = await bootApp({
       standIns: { slack, arcade, gmail },
-      env: { REDIS_URL: redis.url },
+      env: { REDIS_URL: redis.url, ...env },
       tuning: { leaseTtlMs: 1500, leaseScanIntervalMs: 300 },
     });
     apps.push(h);
@@ -118,6 +118,42 @@ describeWithRedis('pending consents in Redis', () => {
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect(summariesIn('C0201')).toHaveLength(1);
     expect(summariesIn('C0202')).toHaveLength(1);
+  });
+
+  it('a Connect link opened through another instance gives that consent the long-poll on the watching one', async () => {
+    const BOB = 'slack:T0001:U0002';
+    gmail.addMailbox('ya29.bob', { email: 'bob@example.com', messages: makeMessages(3) });
+    const a = await instance({ CONSENT_LONG_POLLS: '1' });
+    const b = await instance({ CONSENT_LONG_POLLS: '1' });
+    const alice = await a.command({ text: '2', channel_id: 'C0301' });
+    await waitFor(() => privateReplies(alice.responseUrl).length === 1);
+    const bob = await a.command({ text: '2', channel_id: 'C0302', user_id: 'U0002' });
+    await waitFor(() => privateReplies(bob.responseUrl).length === 1);
+    expect(a.app.pendingConsents).toBe(2);
+    const aliceFlow = arcade.pendingFlow(ALICE);
+    const longPolls = () =>
+      arcade.calls.filter(
+        (c) => c.path === '/v1/auth/status' && c.query.id === aliceFlow?.id && c.query.wait !== undefined,
+      ).length;
+    // Bob's newer consent took the one long-poll from Alice's.
+    await waitFor(() => arcade.statusPolls(arcade.pendingFlow(BOB)?.id) > 0);
+    const before = longPolls();
+
+    // The click lands on the instance that does not watch her consent.
+    await b.interact(
+      blockActionsPayload({ actionId: 'connect_gmail', userId: 'U0001', url: aliceFlow?.url }),
+    );
+    await waitFor(() => longPolls() > before, { message: 'a long-poll for the opened consent' });
+    const polls = arcade.statusPolls(aliceFlow?.id);
+    arcade.completeFlow(ALICE, { token: TOKEN, email: 'alice@example.com' });
+    await waitFor(() => summariesIn('C0301').length === 1);
+    // Noticed by that long-poll, not by a later check.
+    expect(arcade.statusPolls(aliceFlow?.id)).toBe(polls);
+
+    arcade.completeFlow(BOB, { token: 'ya29.bob', email: 'bob@example.com' });
+    await waitFor(() => summariesIn('C0302').length === 1);
+    await waitFor(() => a.app.pending.owned === 0 && b.app.pending.owned === 0);
+    expect(summariesIn('C0301')).toHaveLength(1);
   });
 
   it('kill -9 of the watching instance: the other takes over within seconds and delivers once', async () => {
