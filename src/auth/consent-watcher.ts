@@ -14,7 +14,8 @@ import type { GmailAccess, Grant } from './gmail-access';
  * Held long-polls are bounded (`maxLongPolls`). Each one keeps an HTTP/1.1 connection, its parser
  * and the SDK's request state alive: about 58 KB of memory and a file descriptor (BENCHMARKS.md),
  * and Arcade has no call that asks about several flows at once. The consents most likely to finish
- * hold them: those whose person opened the Connect link (`opened`), then the newest. The others are
+ * hold them: those whose person opened the Connect link (`opened`) take one at once, from a consent
+ * not opened if need be; a long-poll that frees up goes to an opened one, else the newest. The others are
  * asked with quick status calls (no `wait`) from one shared timer, at most `checksPerSecond` in
  * all, so that thousands of pending consents cost neither sockets nor a flood of calls to Arcade
  * (its own CLI hit rate limits polling one flow twice a second). Opening the link comes before
@@ -181,26 +182,36 @@ export function createConsentWatcher(options: ConsentWatcherOptions): ConsentWat
     return { kind: 'aborted' };
   }
 
-  /** Whether `a` deserves a long-poll before `b`: opened first (earliest first), then the newest. */
+  /**
+   * Whether `a` deserves a free long-poll before `b`: opened first (earliest first), then the newest,
+   * since a person who has not clicked within minutes is less likely to consent than one just asked.
+   */
   function outranks(a: Watch, b: Watch): boolean {
     if (a.openedSerial !== 0 && b.openedSerial !== 0) return a.openedSerial < b.openedSerial;
     if (a.openedSerial !== 0 || b.openedSerial !== 0) return a.openedSerial !== 0;
     return a.serial > b.serial;
   }
 
-  /** Gives `watch` a long-poll if one is free or held by a consent less likely to finish; else queues it. */
+  /**
+   * Gives `watch` a free long-poll; an opened one may also take the long-poll of an unopened one.
+   * Nothing else is taken away: an aborted long-poll costs its connection. When each new consent
+   * took the oldest one's, 10,000 of them left ~14,000 sockets in TIME_WAIT, and in a later bench
+   * round one long-polled consent went unnoticed for over a minute.
+   */
   function place(watch: Watch): void {
     if (held.size < maxLongPolls) {
       hold(watch);
       return;
     }
     let lowest: Watch | undefined;
-    for (const candidate of held) {
-      if (candidate.handedOver) continue;
-      if (!lowest || outranks(lowest, candidate)) lowest = candidate;
+    if (watch.openedSerial !== 0) {
+      for (const candidate of held) {
+        if (candidate.handedOver || candidate.openedSerial !== 0) continue;
+        if (!lowest || outranks(lowest, candidate)) lowest = candidate;
+      }
     }
     // One opened link never takes the long-poll of another: that person may be consenting right now.
-    if (lowest && lowest.openedSerial === 0 && outranks(watch, lowest)) {
+    if (lowest) {
       release(lowest);
       hold(watch);
       return;

@@ -185,28 +185,26 @@ describe('more pending consents than long-polls (CONSENT_LONG_POLLS=1)', () => {
     const bobFlow = h.arcade.pendingFlow(BOB);
     expect(h.app.pendingConsents).toBe(2);
 
-    // Bob's is the newer consent: it takes the one long-poll, and Alice's is asked without `wait`.
-    await waitFor(() => statusCalls(bobFlow?.id).long === 1 && statusCalls(aliceFlow?.id).quick >= 2);
-    expect(statusCalls(bobFlow?.id).quick).toBe(0);
-    const aliceLongPolls = statusCalls(aliceFlow?.id).long;
+    // Alice's consent came first and keeps the one long-poll; Bob's is asked without `wait`.
+    await waitFor(() => statusCalls(aliceFlow?.id).long === 1 && statusCalls(bobFlow?.id).quick >= 2);
+    expect(statusCalls(aliceFlow?.id).quick).toBe(0);
+    expect(statusCalls(bobFlow?.id).long).toBe(0);
 
-    // Alice opens her Connect link: her consent takes the long-poll, Bob's is checked quickly.
+    // Bob opens his Connect link: his consent takes the long-poll, Alice's is checked quickly.
     const click = await h.interact(
-      blockActionsPayload({ actionId: 'connect_gmail', userId: 'U0001', url: aliceFlow?.url ?? '' }),
+      blockActionsPayload({ actionId: 'connect_gmail', userId: 'U0002', url: bobFlow?.url ?? '' }),
     );
     expect(click.status).toBe(200);
-    await waitFor(
-      () => statusCalls(aliceFlow?.id).long === aliceLongPolls + 1 && statusCalls(bobFlow?.id).quick >= 1,
-    );
-    const aliceCalls = statusCalls(aliceFlow?.id);
+    await waitFor(() => statusCalls(bobFlow?.id).long === 1 && statusCalls(aliceFlow?.id).quick >= 1);
+    const bobCalls = statusCalls(bobFlow?.id);
 
-    // Her consent is noticed by the held long-poll the moment it completes, with no further call.
-    h.arcade.completeFlow(ALICE, { token: TOKEN, email: 'alice@example.com' });
-    await waitFor(() => h.slack.messages.find((m) => m.channel === 'C0001'));
-    expect(statusCalls(aliceFlow?.id)).toEqual(aliceCalls);
-
+    // His consent is noticed by the held long-poll the moment it completes, with no further call.
     h.arcade.completeFlow(BOB, { token: 'ya29.bob', email: 'bob@example.com' });
     await waitFor(() => h.slack.messages.find((m) => m.channel === 'C0002'));
+    expect(statusCalls(bobFlow?.id)).toEqual(bobCalls);
+
+    h.arcade.completeFlow(ALICE, { token: TOKEN, email: 'alice@example.com' });
+    await waitFor(() => h.slack.messages.find((m) => m.channel === 'C0001'));
     await waitFor(() => h.app.pendingConsents === 0);
     expect(h.slack.messages).toHaveLength(2);
   });

@@ -130,30 +130,28 @@ describeWithRedis('pending consents in Redis', () => {
     const bob = await a.command({ text: '2', channel_id: 'C0302', user_id: 'U0002' });
     await waitFor(() => privateReplies(bob.responseUrl).length === 1);
     expect(a.app.pendingConsents).toBe(2);
-    const aliceFlow = arcade.pendingFlow(ALICE);
+    const bobFlow = arcade.pendingFlow(BOB);
     const longPolls = () =>
       arcade.calls.filter(
-        (c) => c.path === '/v1/auth/status' && c.query.id === aliceFlow?.id && c.query.wait !== undefined,
+        (c) => c.path === '/v1/auth/status' && c.query.id === bobFlow?.id && c.query.wait !== undefined,
       ).length;
-    // Bob's newer consent took the one long-poll from Alice's.
-    await waitFor(() => arcade.statusPolls(arcade.pendingFlow(BOB)?.id) > 0);
-    const before = longPolls();
+    // Alice's consent came first and holds the one long-poll.
+    await waitFor(() => arcade.statusPolls(arcade.pendingFlow(ALICE)?.id) > 0);
+    expect(longPolls()).toBe(0);
 
-    // The click lands on the instance that does not watch her consent.
-    await b.interact(
-      blockActionsPayload({ actionId: 'connect_gmail', userId: 'U0001', url: aliceFlow?.url }),
-    );
-    await waitFor(() => longPolls() > before, { message: 'a long-poll for the opened consent' });
-    const polls = arcade.statusPolls(aliceFlow?.id);
-    arcade.completeFlow(ALICE, { token: TOKEN, email: 'alice@example.com' });
-    await waitFor(() => summariesIn('C0301').length === 1);
-    // Noticed by that long-poll, not by a later check.
-    expect(arcade.statusPolls(aliceFlow?.id)).toBe(polls);
-
+    // The click lands on the instance that does not watch his consent.
+    await b.interact(blockActionsPayload({ actionId: 'connect_gmail', userId: 'U0002', url: bobFlow?.url }));
+    await waitFor(() => longPolls() > 0, { message: 'a long-poll for the opened consent' });
+    const polls = arcade.statusPolls(bobFlow?.id);
     arcade.completeFlow(BOB, { token: 'ya29.bob', email: 'bob@example.com' });
     await waitFor(() => summariesIn('C0302').length === 1);
+    // Noticed by that long-poll, not by a later check.
+    expect(arcade.statusPolls(bobFlow?.id)).toBe(polls);
+
+    arcade.completeFlow(ALICE, { token: TOKEN, email: 'alice@example.com' });
+    await waitFor(() => summariesIn('C0301').length === 1);
     await waitFor(() => a.app.pending.owned === 0 && b.app.pending.owned === 0);
-    expect(summariesIn('C0301')).toHaveLength(1);
+    expect(summariesIn('C0302')).toHaveLength(1);
   });
 
   it('kill -9 of the watching instance: the other takes over within seconds and delivers once', async () => {
