@@ -9,19 +9,31 @@
  *   - end to end, 10 and 25 messages, ÷ the 4-round-trip path (Arcade authorize, Gmail list, one
  *     wave of gets, chat.postMessage; 50 ms a call), timed until Slack answers the post;
  *   - start to /healthz, against the bare Bolt app's start;
- *   - RSS after 10k and 50k summaries (--summaries), and memory per pending consent.
- * Options: --runs 3, --rate 500, --seconds 3, --burst 1000, --summaries 10000,50000, --pending 2000,
- * --only acks,e2e,start-up,memory,pending, --out BENCHMARKS.md.
+ *   - RSS and the JS heap after forced GC at 5k, 10k and 50k summaries (--summaries; the app with
+ *     bench/memory-probe.cjs; --heap-snapshots DIR also writes a .heapsnapshot at each size);
+ *   - memory per pending consent at 1k, 5k and 10k pending (--pending), RSS and JS heap after GC,
+ *     with every consent long-polled (as before; the limit), the default, and none long-polled.
+ * Options: --runs 3, --rate 500, --seconds 3, --burst 1000, --summaries 5000,10000,50000,
+ * --pending 1000,5000,10000, --heap-snapshots DIR, --only acks,e2e,start-up,memory,pending,
+ * --out BENCHMARKS.md.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_MAX_LONG_POLLS as DEFAULT_LONG_POLLS } from '../src/auth/consent-watcher';
 import { startArcadeStandIn } from '../src/stand-ins/arcade-stand-in';
 import { startGmailStandIn } from '../src/stand-ins/gmail-stand-in';
 import { makeMessages } from '../src/stand-ins/mail-fixtures';
-import { formEncode, signSlackRequest, slashCommandPayload } from '../src/stand-ins/slack-requests';
+import {
+  blockActionsPayload,
+  formEncode,
+  postInteraction,
+  signSlackRequest,
+  slashCommandPayload,
+} from '../src/stand-ins/slack-requests';
 import { startSlackStandIn } from '../src/stand-ins/slack-stand-in';
 import { type AppProcess, type ProcessOptions, startAppProcess } from './app-process';
 
@@ -31,8 +43,9 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '500' },
     seconds: { type: 'string', default: '3' },
     burst: { type: 'string', default: '1000' },
-    summaries: { type: 'string', default: '10000,50000' },
-    pending: { type: 'string', default: '2000' },
+    summaries: { type: 'string', default: '5000,10000,50000' },
+    pending: { type: 'string', default: '1000,5000,10000' },
+    'heap-snapshots': { type: 'string' },
     delay: { type: 'string', default: '50' },
     only: { type: 'string' },
     out: { type: 'string', default: 'BENCHMARKS.md' },
@@ -43,9 +56,10 @@ const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
 const BURST = Number(values.burst);
 const SUMMARIES = (values.summaries ?? '').split(',').map(Number).filter(Boolean);
-const PENDING = Number(values.pending);
+const PENDING = (values.pending ?? '').split(',').map(Number).filter(Boolean);
 const DELAY = Number(values.delay);
 const PEOPLE = 300;
+const WARM_CONSENTS = 200;
 const ONLY = values.only?.split(',');
 const wanted = (s: string) => !ONLY || ONLY.includes(s);
 const SECRET = randomBytes(16).toString('hex');
@@ -98,7 +112,8 @@ async function main(): Promise<void> {
     PORT: '0',
     LOG_LEVEL: 'info',
   };
-  const start = (where: ProcessOptions = {}) => startAppProcess(env, 'dist', { cpu: SERVER_CPU, ...where });
+  const start = (where: ProcessOptions = {}, settings: Record<string, string> = {}) =>
+    startAppProcess({ ...env, ...settings }, 'dist', { cpu: SERVER_CPU, ...where });
   const servers: { name: string; where: ProcessOptions }[] = [
     { name: 'bare node:http', where: { script: 'bench/bare-http.cjs' } },
     { name: 'bare Bolt HTTPReceiver, no-op ack', where: { script: 'bench/bare-bolt.cjs' } },
@@ -194,6 +209,33 @@ async function main(): Promise<void> {
     void app;
   };
 
+  /** `/inbox` from a person who has not connected yet: a pending consent, answered in channel CPEND<i>. */
+  const pendingCommand = (i: number) => {
+    const body = formEncode(
+      slashCommandPayload({
+        user_id: `UPEND${i}`,
+        channel_id: `CPEND${i}`,
+        text: '',
+        response_url: slack.newResponseUrl(),
+      }),
+    );
+    return {
+      body,
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'Content-Length': String(Buffer.byteLength(body)),
+        ...signSlackRequest(SECRET, body),
+      },
+    };
+  };
+  /** The person completes consent in the browser; ms until their summary arrives at Slack. */
+  const noticedMs = async (i: number) => {
+    const started = performance.now();
+    arcade.completeFlow(`slack:T0001:UPEND${i}`, { token: TOKEN, email: 'bench@example.com' });
+    await until(() => slack.messages.some((m) => m.channel === `CPEND${i}`), 60_000);
+    return performance.now() - started;
+  };
+
   try {
     if (wanted('acks')) {
       setDelay(DELAY);
@@ -280,49 +322,133 @@ async function main(): Promise<void> {
     }
 
     write();
-    if (wanted('pending') && PENDING > 0) {
+    if (wanted('pending') && PENDING.length > 0) {
       setDelay(0);
-      const app = await start();
-      try {
-        await sleep(500);
-        const rssBefore = app.rssKb();
-        const pollsBefore = arcade.statusPolls();
-        const bodies = Array.from({ length: PENDING }, (_, i) => {
-          const body = formEncode(
-            slashCommandPayload({
-              user_id: `UPEND${i}`,
-              channel_id: 'CPEND',
-              text: '',
-              response_url: slack.newResponseUrl(),
-            }),
-          );
-          return {
-            body,
-            headers: {
-              'Content-Type': 'application/x-www-form-urlencoded',
-              'Content-Length': String(Buffer.byteLength(body)),
-              ...signSlackRequest(SECRET, body),
-            },
-          };
-        });
-        for (let i = 0; i < bodies.length; i += 500)
-          await Promise.all(bodies.slice(i, i + 500).map((b) => send(app.port, b)));
-        await until(() => arcade.statusPolls() >= pollsBefore + PENDING);
-        await sleep(1000);
-        const rssAfter = app.rssKb();
+      const kb = (bytes: number) => bytes / 1024;
+      const sizes = [...PENDING].sort((a, b) => a - b);
+      const largest = sizes[sizes.length - 1] as number;
+      // Same run, in turn: every consent long-polled (as before CONSENT_LONG_POLLS; the limit), the
+      // default, and none long-polled, which with the first brackets the split per consent.
+      const setups: { name: string; env: Record<string, string> }[] = [
+        { name: 'every consent long-polled (as before; the limit)', env: { CONSENT_LONG_POLLS: '100000' } },
+        { name: `default (${DEFAULT_LONG_POLLS} long-polls)`, env: {} },
+        { name: 'none long-polled (CONSENT_LONG_POLLS=1)', env: { CONSENT_LONG_POLLS: '1' } },
+      ];
+      type Sample = { rss: number; heap: number; native: number; sockets: number };
+      const samples = new Map<string, Map<number, Sample[]>>();
+      const noticed = new Map<string, { held: number[]; opened: number[] }>();
+      let checkRound: { queued: number; perSecond: number } | undefined;
+      let people = 0;
+      for (let round = 0; round < RUNS; round++) {
+        for (const setup of setups) {
+          progress(`pending consents round ${round + 1}: ${setup.name}`);
+          const app = await start({ probe: {} }, setup.env);
+          // Warm-up: consents started and completed, so that code, pools and buffers first used by
+          // them are not counted against the pending ones.
+          const warm = people;
+          const first = warm + WARM_CONSENTS;
+          people = first + largest;
+          try {
+            const prompts = slack.responseUrlPosts.length;
+            const warmUp = Array.from({ length: WARM_CONSENTS }, (_, i) => warm + i);
+            await Promise.all(warmUp.map((i) => send(app.port, pendingCommand(i))));
+            await until(() => slack.responseUrlPosts.length >= prompts + WARM_CONSENTS);
+            await Promise.all(warmUp.map((i) => noticedMs(i)));
+            agent.destroy();
+            await sleep(1000);
+            const base = await app.probe();
+            let made = 0;
+            for (const size of sizes) {
+              // Paced by the Connect prompts: a full summary queue would tell the rest the app is busy.
+              while (made < size) {
+                const n = Math.min(250, size - made);
+                const batch = Array.from({ length: n }, (_, i) => first + made + i);
+                const prompts = slack.responseUrlPosts.length;
+                await Promise.all(batch.map((i) => send(app.port, pendingCommand(i))));
+                await until(() => slack.responseUrlPosts.length >= prompts + n);
+                made += n;
+              }
+              // The load client's idle keep-alive connections are not the consents' memory.
+              agent.destroy();
+              await sleep(1000);
+              const p = await app.probe();
+              const per = (now: number, before: number) => (now - before) / size;
+              const entry = samples.get(setup.name) ?? new Map<number, Sample[]>();
+              const list = entry.get(size) ?? [];
+              list.push({
+                rss: per(p.rssKb, base.rssKb),
+                heap: kb(per(p.memory.heapUsed, base.memory.heapUsed)),
+                native: per(p.rssKb, base.rssKb) - kb(per(p.memory.heapTotal, base.memory.heapTotal)),
+                sockets: (p.resources.TCPSocketWrap ?? 0) - (base.resources.TCPSocketWrap ?? 0),
+              });
+              entry.set(size, list);
+              samples.set(setup.name, entry);
+            }
+            if (setup.env.CONSENT_LONG_POLLS === undefined && checkRound === undefined) {
+              // How often a consent without a long-poll is asked: the quick checks Arcade receives.
+              const quick = () =>
+                arcade.calls.filter((c) => c.path === '/v1/auth/status' && c.query.wait === undefined).length;
+              const before = quick();
+              await sleep(4000);
+              checkRound = { queued: largest - DEFAULT_LONG_POLLS, perSecond: (quick() - before) / 4 };
+            }
+            // Completion → summary at Slack: the first consent (long-polled in every setup) and the
+            // newest (checked quickly unless every consent is long-polled) after a click on its button.
+            const times = noticed.get(setup.name) ?? { held: [], opened: [] };
+            const newest = first + largest - 1;
+            times.held.push(await noticedMs(first));
+            await postInteraction(
+              `http://127.0.0.1:${app.port}/slack/events`,
+              SECRET,
+              blockActionsPayload({ actionId: 'connect_gmail', userId: `UPEND${newest}` }),
+            );
+            await sleep(100);
+            times.opened.push(await noticedMs(newest));
+            noticed.set(setup.name, times);
+          } finally {
+            await app.stop();
+          }
+          arcade.calls.length = 0;
+          slack.responseUrlPosts.length = 0;
+        }
+      }
+      const limit = samples.get(setups[0]?.name ?? '');
+      const fmt = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(' / ');
+      const at = (entry: Map<number, Sample[]> | undefined, key: keyof Sample) =>
+        sizes.map((size) => median((entry?.get(size) ?? []).map((sample) => sample[key])));
+      for (const setup of setups) {
+        const entry = samples.get(setup.name);
+        const rss = at(entry, 'rss');
+        const ratio = median((entry?.get(largest) ?? []).map((x) => x.rss)) / (at(limit, 'rss').at(-1) ?? 1);
+        const times = noticed.get(setup.name);
         rows.push(
-          `| memory per pending consent (${PENDING.toLocaleString('en')} pending) | ${((rssAfter - rssBefore) / PENDING).toFixed(1)} KB (RSS ${(rssBefore / 1024).toFixed(0)} → ${(rssAfter / 1024).toFixed(0)} MB) | – | ≤ 20 KB |`,
+          `| memory per pending consent, ${sizes.map((n) => n.toLocaleString('en')).join(' / ')} pending: ${setup.name} | RSS ${fmt(rss)} KB; JS heap after GC ${fmt(at(entry, 'heap'))} KB; outside the JS heap ${fmt(at(entry, 'native'))} KB; sockets +${at(
+            entry,
+            'sockets',
+          )
+            .map((x) => x.toFixed(0))
+            .join(
+              ' / ',
+            )}; consent → summary: the first (long-polled) ${median(times?.held ?? []).toFixed(0)} ms, the newest after a click ${median(times?.opened ?? []).toFixed(0)} ms | **${ratio.toFixed(2)}×** at ${largest.toLocaleString('en')} | ${setup === setups[0] ? 'limit' : setup === setups[1] ? '≤ 20 KB' : '–'} |`,
         );
-      } finally {
-        await app.stop();
+      }
+      if (checkRound && checkRound.perSecond > 0) {
+        notes.push(
+          '',
+          `Without a click or a long-poll, a consent is asked every ${(checkRound.queued / checkRound.perSecond).toFixed(0)} s with ${largest.toLocaleString('en')} pending (${checkRound.queued.toLocaleString('en')} without a long-poll; ${checkRound.perSecond.toFixed(1)} quick status calls a second measured).`,
+        );
       }
     }
     write();
     if (wanted('memory') && SUMMARIES.length > 0) {
       setDelay(0);
-      const app = await start({ nodeFlags: ['--expose-gc'] });
+      const snapshotDir = values['heap-snapshots'];
+      if (snapshotDir) mkdirSync(snapshotDir, { recursive: true });
+      const app = await start({ probe: snapshotDir ? { snapshotDir } : {} });
       try {
         const rss: number[] = [];
+        const heap: number[] = [];
+        const committed: number[] = [];
         let done = 0;
         for (const target of SUMMARIES) {
           progress(`memory: ${target} summaries`);
@@ -338,12 +464,28 @@ async function main(): Promise<void> {
             done += n;
           }
           await sleep(2000);
-          rss.push(app.rssKb() / 1024);
+          const p = await app.probe();
+          rss.push(p.rssKb / 1024);
+          heap.push(p.memory.heapUsed / 1024 / 1024);
+          committed.push(p.memory.heapTotal / 1024 / 1024);
+          if (p.snapshot) {
+            const named = join(snapshotDir ?? '.', `summaries-${target}.heapsnapshot`);
+            renameSync(p.snapshot, named);
+            progress(`heap snapshot: ${named}`);
+          }
         }
-        const first = rss[0] ?? Number.NaN;
-        const last = rss[rss.length - 1] ?? Number.NaN;
+        // The target compares 10k with 50k; the smaller sizes show the warm-up.
+        const tenK = SUMMARIES.indexOf(10_000);
+        const from = tenK >= 0 && tenK < SUMMARIES.length - 1 ? tenK : 0;
+        const growth = (xs: number[]) => {
+          const a = xs[from] ?? Number.NaN;
+          const b = xs[xs.length - 1] ?? Number.NaN;
+          return `**${(((b - a) / a) * 100).toFixed(1)}%** growth ${SUMMARIES[from]?.toLocaleString('en')} → ${SUMMARIES.at(-1)?.toLocaleString('en')}`;
+        };
+        const over = SUMMARIES.map((n) => n.toLocaleString('en')).join(' → ');
         rows.push(
-          `| RSS over ${SUMMARIES.map((s) => s.toLocaleString('en')).join(' → ')} summaries | ${rss.map((r) => `${r.toFixed(0)} MB`).join(' → ')} | **${(((last - first) / first) * 100).toFixed(1)}%** growth | within 10% |`,
+          `| RSS over ${over} summaries | ${rss.map((r) => `${r.toFixed(0)} MB`).join(' → ')} | ${growth(rss)} | within 10% |`,
+          `| JS heap after forced GC over ${over} summaries (one run) | ${heap.map((h) => `${h.toFixed(1)} MB`).join(' → ')} (committed ${committed.map((h) => h.toFixed(0)).join(' → ')} MB) | ${growth(heap)} | flat |`,
         );
       } finally {
         await app.stop();

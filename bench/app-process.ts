@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
@@ -17,10 +18,25 @@ export interface AppProcess {
   startupMs: number;
   /** Resident set size now, from /proc (Linux). */
   rssKb(): number;
+  /**
+   * With `probe` set: garbage-collects in the app and reads its memory as the app sees it
+   * (bench/memory-probe.cjs), writing a heap snapshot when `probe.snapshotDir` is set.
+   */
+  probe(): Promise<MemoryProbe>;
   stop(): Promise<number | null>;
 }
 
 export type AppEntry = 'dist' | 'src';
+
+/** What bench/memory-probe.cjs reports, after two forced collections. */
+export interface MemoryProbe {
+  memory: NodeJS.MemoryUsage;
+  /** Active libuv resources by type (`TCPSocketWrap` is one per open socket). */
+  resources: Record<string, number>;
+  /** The heap snapshot written, if asked for. */
+  snapshot?: string;
+  rssKb: number;
+}
 
 /** Where it runs: another script in place of the app (the bare servers), pinned to a core. */
 export interface ProcessOptions {
@@ -31,6 +47,8 @@ export interface ProcessOptions {
   nodeFlags?: string[];
   /** Every line the process writes, kept in this file: only the tail is kept in memory. */
   logFile?: string;
+  /** Loads bench/memory-probe.cjs into the app (with --expose-gc), for `probe()`. */
+  probe?: { snapshotDir?: string };
 }
 
 /** Starts the app with exactly `env` (plus PATH) and waits until /healthz answers. */
@@ -43,9 +61,18 @@ export async function startAppProcess(
   const profile = process.env.BENCH_PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
     : [];
+  const probeDir = where.probe ? mkdtempSync(join(tmpdir(), 'inbox-probe-')) : undefined;
+  const probeOut = probeDir ? join(probeDir, 'memory.json') : undefined;
+  const probeEnv: Record<string, string> = probeOut
+    ? {
+        BENCH_PROBE_OUT: probeOut,
+        ...(where.probe?.snapshotDir ? { BENCH_HEAP_SNAPSHOT_DIR: where.probe.snapshotDir } : {}),
+      }
+    : {};
   const args = [
     ...profile,
     ...(where.nodeFlags ?? []),
+    ...(where.probe ? ['--expose-gc', '--require', join(ROOT, 'bench/memory-probe.cjs')] : []),
     ...(where.script
       ? [join(ROOT, where.script)]
       : entry === 'dist'
@@ -59,7 +86,7 @@ export async function startAppProcess(
     : [process.execPath, args];
   const child = spawn(file as string, argv as string[], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', ...env, ...probeEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Only the tail is kept: the port line comes first, and a long run logs a line per summary.
@@ -90,15 +117,36 @@ export async function startAppProcess(
   );
   const startupMs = performance.now() - started;
   const pid = child.pid ?? 0;
+  const rssKb = () =>
+    Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? Number.NaN);
+  let probes = 0;
   return {
     pid,
     port,
     startupMs,
-    rssKb: () =>
-      Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? Number.NaN),
+    rssKb,
+    async probe() {
+      if (!probeOut) throw new Error('started without `probe`');
+      probes += 1;
+      child.kill('SIGUSR2');
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        if (existsSync(probeOut)) {
+          const found = JSON.parse(readFileSync(probeOut, 'utf8')) as Omit<MemoryProbe, 'rssKb'> & {
+            probe: number;
+          };
+          if (found.probe === probes) return { ...found, rssKb: rssKb() };
+        }
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error('the memory probe did not answer');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
     async stop() {
       child.kill('SIGTERM');
-      return exited;
+      const code = await exited;
+      if (probeDir) rmSync(probeDir, { recursive: true, force: true });
+      return code;
     },
   };
 }

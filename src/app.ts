@@ -126,6 +126,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     shareKey,
     metrics,
     logger,
+    consentOpened: async (identity) => pending.opened(await resolveUserId(identity)),
   });
   const lifecycle = createAppLifecycle({
     config,

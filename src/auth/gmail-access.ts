@@ -60,7 +60,7 @@ export type GmailConnection =
 export interface GmailAccess {
   /** Asks Arcade for the person's Gmail token; Arcade refreshes stored grants itself. */
   request(arcadeUserId: string): Promise<AccessResult>;
-  /** One long-poll of a consent flow: answers when it ends or after `waitSeconds`. */
+  /** One long-poll of a consent flow: answers when it ends or after `waitSeconds`; 0 asks once, at once. */
   checkConsent(authId: string, options: { waitSeconds: number; signal: AbortSignal }): Promise<ConsentStatus>;
   /** Removes the person's stored Google connections, so the next request starts a fresh consent. */
   disconnect(arcadeUserId: string): Promise<number>;
@@ -131,10 +131,16 @@ export function createGmailAccess(client: Arcade, longPoll: { dispatcher?: unkno
       let response: AuthorizationResponse;
       try {
         response = await client.auth.status(
-          { id: authId, wait },
+          // Without `wait` Arcade answers at once, over the ordinary pool: a quick check holds no connection.
+          wait > 0 ? { id: authId, wait } : { id: authId },
           // The loop that calls this owns retries and backoff; a slow answer is a long-poll, not a fault.
           // The SDK types fetchOptions against one undici; the dispatcher is from the app's own (src/core/transport.ts).
-          { signal, timeout: (wait + 15) * 1000, maxRetries: 0, fetchOptions: longPoll as never },
+          {
+            signal,
+            timeout: (wait + 15) * 1000,
+            maxRetries: 0,
+            ...(wait > 0 ? { fetchOptions: longPoll as never } : {}),
+          },
         );
       } catch (error) {
         // Arcade's OpenAPI lists 200, 400, 401, 415, 500 here: for an id Arcade itself issued, a 400

@@ -47,6 +47,11 @@ export interface Config {
   gmail: { apiUrl: string };
   /** How long the app waits for a person to finish Arcade's consent before telling them it expired. */
   consentTimeoutMs: number;
+  /**
+   * CONSENT_LONG_POLLS and CONSENT_CHECKS_PER_SECOND: status long-polls held at once at most, and
+   * quick status calls per second for the consents beyond them (src/auth/consent-watcher.ts).
+   */
+  consents: { longPolls: number; checksPerSecond: number };
   logLevel: LogLevel;
   logFormat: LogFormat;
   /** Set when METRICS_PORT is: where GET /metrics is served. */
@@ -108,6 +113,8 @@ export const DEFAULTS = {
   summaryTimeoutSeconds: 15,
   summaryConcurrency: 64,
   summaryQueueLimit: 2000,
+  consentLongPolls: 256,
+  consentChecksPerSecond: 25,
 } as const;
 
 /**
@@ -173,6 +180,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
         CONSENT_TIMEOUT_RANGE.min,
         CONSENT_TIMEOUT_RANGE.max,
       ),
+    consents: {
+      longPolls: integer('CONSENT_LONG_POLLS', DEFAULTS.consentLongPolls, 1, 100_000),
+      checksPerSecond: integer('CONSENT_CHECKS_PER_SECOND', DEFAULTS.consentChecksPerSecond, 1, 1000),
+    },
     logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, DEFAULTS.logLevel),
     logFormat: oneOf('LOG_FORMAT', ['text', 'json'] as const, 'text'),
     visibility: oneOf('INBOX_VISIBILITY', ['channel', 'private'] as const, 'channel'),

@@ -4,6 +4,7 @@ import type { ConnectionFlow } from '../connection/connection-flow';
 import type { BackgroundTasks } from '../core/background';
 import type { Visibility } from '../core/config';
 import { describeError } from '../core/log';
+import type { SlackIdentity } from '../identity/identity';
 import type { InboxFlow } from '../inbox/inbox-flow';
 import { createCommandMetrics } from '../metrics/command-metrics';
 import type { Metrics } from '../metrics/metrics';
@@ -30,6 +31,8 @@ export interface ListenerDeps {
   shareKey: Buffer;
   metrics: Metrics;
   logger: Logger;
+  /** A person clicked Connect Gmail: their consent is watched closely from now (a long-poll). */
+  consentOpened: (identity: SlackIdentity) => Promise<void>;
 }
 
 /** Every way Slack reaches the app: `/inbox`, the buttons, the Home tab and `user_change`. */
@@ -48,7 +51,7 @@ export function registerListeners(bolt: App, deps: ListenerDeps): void {
   registerUserLeft(bolt, { schedules, tasks });
   registerConnectionButtons(bolt, { flow, connection, home, tasks, shareKey: deps.shareKey });
   registerAppHome(bolt, { home, tasks });
-  registerLinkButtons(bolt);
+  registerLinkButtons(bolt, { opened: deps.consentOpened });
   bolt.error(async (error) => {
     deps.logger.error('unhandled error in a listener:', describeError(error));
   });

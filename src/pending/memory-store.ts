@@ -41,6 +41,10 @@ export function createMemoryPendingStore(): PendingStore {
     async requests(arcadeUserId) {
       return [...(requests.get(arcadeUserId)?.values() ?? [])];
     },
+    async markOpened(arcadeUserId) {
+      const consent = consents.get(arcadeUserId);
+      if (consent) consent.opened = true;
+    },
     async lease(arcadeUserId, owner) {
       const holder = leases.get(arcadeUserId);
       if (holder !== undefined && holder !== owner) return false;

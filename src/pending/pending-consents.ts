@@ -22,6 +22,11 @@ export interface PendingConsents {
   add(request: Omit<PendingRequest, 'requestId'>): Promise<void>;
   /** Takes up stored consents nobody watches, now and then periodically (durable store only). */
   start(): Promise<void>;
+  /**
+   * The person opened their Connect link: the consent is long-polled from now on, here or, through
+   * the store, on the instance that watches it (at its next scan).
+   */
+  opened(arcadeUserId: string): Promise<void>;
   /** The consent the person has outstanding with this app (any instance), if any. */
   pendingAuthId(arcadeUserId: string): Promise<string | undefined>;
   /** Consents this instance watches or is answering. */
@@ -75,7 +80,11 @@ export function createPendingConsents(options: PendingConsentsOptions): PendingC
   async function claim(consent: PendingConsent): Promise<void> {
     if (stopping) return;
     const mine = owned.get(consent.arcadeUserId);
-    if (mine?.authId === consent.authId) return;
+    if (mine?.authId === consent.authId) {
+      // Opened on another instance: the mark came through the store.
+      if (consent.opened) watcher.opened(consent.arcadeUserId);
+      return;
+    }
     if (!mine && !(await store.lease(consent.arcadeUserId, owner, leaseTtlMs))) return;
     if (stopping) {
       await store.release(consent.arcadeUserId, owner);
@@ -88,7 +97,7 @@ export function createPendingConsents(options: PendingConsentsOptions): PendingC
       consent.arcadeUserId,
       consent.authId,
       (outcome) => track(ended(consent.arcadeUserId, entry, outcome)),
-      { deadline: consent.deadline },
+      { deadline: consent.deadline, opened: consent.opened === true },
     );
   }
 
@@ -188,6 +197,11 @@ export function createPendingConsents(options: PendingConsentsOptions): PendingC
       if (!store.durable) return;
       await scan();
       scheduleScan();
+    },
+    async opened(arcadeUserId) {
+      watcher.opened(arcadeUserId);
+      // Through Redis the instance that holds the lease hears it too, now or after a hand-over.
+      if (store.durable) await store.markOpened(arcadeUserId);
     },
     async pendingAuthId(arcadeUserId) {
       return (

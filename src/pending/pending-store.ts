@@ -37,6 +37,8 @@ export interface PendingConsent {
   authId: string;
   /** Epoch milliseconds; the watch gives up then and tells the waiters it expired. */
   deadline: number;
+  /** The person opened the Connect link of this flow (whichever instance saw the click). */
+  opened?: true;
 }
 
 export interface PendingStore {
@@ -57,6 +59,11 @@ export interface PendingStore {
   lease(arcadeUserId: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Extends a lease `owner` still holds; false when it was lost. */
   renew(arcadeUserId: string, owner: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Notes that the person opened the Connect link of their current consent, so that the instance
+   * watching it gives it a long-poll (src/auth/consent-watcher.ts). A newer flow starts unopened.
+   */
+  markOpened(arcadeUserId: string): Promise<void>;
   /** Gives the lease up (only if `owner` holds it), so another instance can take it at once. */
   release(arcadeUserId: string, owner: string): Promise<void>;
   /** Atomically claims the right to answer a request; true exactly once per request id. */

@@ -16,7 +16,7 @@ import {
  * could race on is one atomic step on the server: a lease is `SET NX PX`, renewed and released by
  * compare-and-set scripts, and a delivery claim is `SET NX`. Keys (after the prefix, `inbox:`):
  *
- *   consent:<arcade user>    hash {authId, deadline}   expires deadline + 1 min
+ *   consent:<arcade user>    hash {authId, deadline, opened?}   expires deadline + 1 min
  *   requests:<arcade user>   hash requestId → request   expires with the consent (holds response_url)
  *   consents                 sorted set of arcade users by deadline (what is pending, for takeover)
  *   lease:<arcade user>      the watching instance's id, expires after the lease TTL unless renewed
@@ -44,6 +44,7 @@ local deadline = ARGV[2]
 if redis.call('HGET', KEYS[1], 'authId') == ARGV[1] then
   deadline = redis.call('HGET', KEYS[1], 'deadline')
 else
+  redis.call('HDEL', KEYS[1], 'opened')
   redis.call('HSET', KEYS[1], 'authId', ARGV[1], 'deadline', deadline)
 end
 local expireAt = tonumber(deadline) + tonumber(ARGV[3])
@@ -52,6 +53,11 @@ redis.call('HSET', KEYS[2], ARGV[4], ARGV[5])
 redis.call('PEXPIREAT', KEYS[2], expireAt)
 redis.call('ZADD', KEYS[3], deadline, ARGV[6])
 return deadline`;
+
+/** Only on a consent still stored: a mark must not create a record that nothing expires. */
+const MARK_OPENED = `
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'opened', '1') end
+return 0`;
 
 /** Takes a free lease, or extends one this owner already holds. */
 const LEASE = `
@@ -153,6 +159,9 @@ export function createRedisPendingStore(options: RedisStoreOptions): PendingStor
     async requests(arcadeUserId) {
       return parseRequests(arcadeUserId, await client.hVals(key.requests(arcadeUserId)));
     },
+    async markOpened(arcadeUserId) {
+      await evalScript(MARK_OPENED, [key.consent(arcadeUserId)], []);
+    },
     async lease(arcadeUserId, owner, ttlMs) {
       return Number(await evalScript(LEASE, [key.lease(arcadeUserId)], [owner, ttlMs])) === 1;
     },
@@ -208,9 +217,15 @@ export function createRedisPendingStore(options: RedisStoreOptions): PendingStor
   };
 
   async function readConsent(arcadeUserId: string): Promise<PendingConsent | undefined> {
-    const [authId, deadline] = await client.hmGet(key.consent(arcadeUserId), ['authId', 'deadline']);
+    const [authId, deadline, opened] = await client.hmGet(key.consent(arcadeUserId), [
+      'authId',
+      'deadline',
+      'opened',
+    ]);
     if (!authId || !deadline) return undefined;
-    return { arcadeUserId, authId: String(authId), deadline: Number(deadline) };
+    const consent: PendingConsent = { arcadeUserId, authId: String(authId), deadline: Number(deadline) };
+    if (opened) consent.opened = true;
+    return consent;
   }
 
   /** A request as stored: its JSON and an HMAC over it, so that a write to Redis cannot redirect a summary. */

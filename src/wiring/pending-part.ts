@@ -40,7 +40,12 @@ export function buildPending(
     access: deps.access,
     logger,
     timeoutMs: config.consentTimeoutMs,
+    maxLongPolls: config.consents.longPolls,
+    checksPerSecond: config.consents.checksPerSecond,
     ...(tuning.consentRetryDelayMs ? { retryDelayMs: tuning.consentRetryDelayMs } : {}),
+    ...(tuning.consentCheckIntervalMs !== undefined
+      ? { minCheckIntervalMs: tuning.consentCheckIntervalMs }
+      : {}),
   });
   const store: PendingStore = config.redisUrl
     ? loadRedisStore().createRedisPendingStore({

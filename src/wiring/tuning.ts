@@ -12,6 +12,8 @@ export interface InboxAppTuning {
   gmailRetry?: RetryBudget;
   gmailConcurrency?: number;
   consentRetryDelayMs?: { first: number; max: number };
+  /** Least time between two quick status checks of one consent without a long-poll (default 5 s). */
+  consentCheckIntervalMs?: number;
   /** How long shutdown waits for summaries already being built (default SHUTDOWN_GRACE_SECONDS). */
   shutdownGraceMs?: number;
   /** Pending-consent leases (Redis): lifetime, and how often they are renewed and orphans looked for. */

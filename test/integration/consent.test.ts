@@ -159,6 +159,57 @@ describe('first-time consent', () => {
   });
 });
 
+describe('more pending consents than long-polls (CONSENT_LONG_POLLS=1)', () => {
+  const BOB = 'slack:T0001:U0002';
+  let h: Harness;
+  afterEach(() => h.stop());
+
+  /** Status calls Arcade received for a flow, split into long-polls (`wait`) and quick checks. */
+  const statusCalls = (flowId: string | undefined) => {
+    const calls = h.arcade.calls.filter((c) => c.path === '/v1/auth/status' && c.query.id === flowId);
+    return {
+      long: calls.filter((c) => c.query.wait !== undefined).length,
+      quick: calls.filter((c) => c.query.wait === undefined).length,
+    };
+  };
+
+  it('long-polls the person who opened the link at once, checks the other quickly, and answers both', async () => {
+    h = await bootApp({ env: { CONSENT_LONG_POLLS: '1' }, tuning: { consentCheckIntervalMs: 100 } });
+    h.gmail.addMailbox(TOKEN, { email: 'alice@example.com', messages: makeMessages(4) });
+    h.gmail.addMailbox('ya29.bob', { email: 'bob@example.com', messages: makeMessages(4) });
+    const alice = await h.command({ text: '2', channel_id: 'C0001' });
+    await waitFor(() => privateReplies(h, alice.responseUrl).length === 1);
+    const bob = await h.command({ text: '2', channel_id: 'C0002', user_id: 'U0002' });
+    await waitFor(() => privateReplies(h, bob.responseUrl).length === 1);
+    const aliceFlow = h.arcade.pendingFlow(ALICE);
+    const bobFlow = h.arcade.pendingFlow(BOB);
+    expect(h.app.pendingConsents).toBe(2);
+
+    // Alice's consent came first and keeps the one long-poll; Bob's is asked without `wait`.
+    await waitFor(() => statusCalls(aliceFlow?.id).long === 1 && statusCalls(bobFlow?.id).quick >= 2);
+    expect(statusCalls(aliceFlow?.id).quick).toBe(0);
+    expect(statusCalls(bobFlow?.id).long).toBe(0);
+
+    // Bob opens his Connect link: his consent takes the long-poll, Alice's is checked quickly.
+    const click = await h.interact(
+      blockActionsPayload({ actionId: 'connect_gmail', userId: 'U0002', url: bobFlow?.url ?? '' }),
+    );
+    expect(click.status).toBe(200);
+    await waitFor(() => statusCalls(bobFlow?.id).long === 1 && statusCalls(aliceFlow?.id).quick >= 1);
+    const bobCalls = statusCalls(bobFlow?.id);
+
+    // His consent is noticed by the held long-poll the moment it completes, with no further call.
+    h.arcade.completeFlow(BOB, { token: 'ya29.bob', email: 'bob@example.com' });
+    await waitFor(() => h.slack.messages.find((m) => m.channel === 'C0002'));
+    expect(statusCalls(bobFlow?.id)).toEqual(bobCalls);
+
+    h.arcade.completeFlow(ALICE, { token: TOKEN, email: 'alice@example.com' });
+    await waitFor(() => h.slack.messages.find((m) => m.channel === 'C0001'));
+    await waitFor(() => h.app.pendingConsents === 0);
+    expect(h.slack.messages).toHaveLength(2);
+  });
+});
+
 describe('a token Gmail refuses', () => {
   let h: Harness;
   afterEach(() => h.stop());

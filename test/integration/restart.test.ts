@@ -1,7 +1,8 @@
+import type { InboxAppTuning } from '../../src/app';
 import { type ArcadeStandIn, startArcadeStandIn } from '../../src/stand-ins/arcade-stand-in';
 import { type GmailStandIn, startGmailStandIn } from '../../src/stand-ins/gmail-stand-in';
 import { makeMessages } from '../../src/stand-ins/mail-fixtures';
-import { postSlashCommand } from '../../src/stand-ins/slack-requests';
+import { blockActionsPayload, postSlashCommand } from '../../src/stand-ins/slack-requests';
 import { type SlackStandIn, startSlackStandIn } from '../../src/stand-ins/slack-stand-in';
 import { bootApp, type Harness, RECORD_SECRET } from '../support/boot-app';
 import { type EntryProcess, startEntryProcess } from '../support/process-entry';
@@ -49,11 +50,11 @@ describeWithRedis('pending consents in Redis', () => {
   });
 
   /** An app instance on the shared stand-ins and Redis, with short leases so that takeovers are quick. */
-  async function instance(): Promise<Harness> {
+  async function instance(env: Record<string, string> = {}, tuning: InboxAppTuning = {}): Promise<Harness> {
     const h = await bootApp({
       standIns: { slack, arcade, gmail },
-      env: { REDIS_URL: redis.url },
-      tuning: { leaseTtlMs: 1500, leaseScanIntervalMs: 300 },
+      env: { REDIS_URL: redis.url, ...env },
+      tuning: { leaseTtlMs: 1500, leaseScanIntervalMs: 300, ...tuning },
     });
     apps.push(h);
     return h;
@@ -119,6 +120,46 @@ describeWithRedis('pending consents in Redis', () => {
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect(summariesIn('C0201')).toHaveLength(1);
     expect(summariesIn('C0202')).toHaveLength(1);
+  });
+
+  it('a Connect link opened through another instance gives that consent the long-poll on the watching one', async () => {
+    const BOB = 'slack:T0001:U0002';
+    gmail.addMailbox('ya29.bob', { email: 'bob@example.com', messages: makeMessages(3) });
+    // No quick check of Bob's consent can happen during the test: only a long-poll can notice it.
+    const a = await instance({ CONSENT_LONG_POLLS: '1' }, { consentCheckIntervalMs: 60_000 });
+    const b = await instance({ CONSENT_LONG_POLLS: '1' }, { consentCheckIntervalMs: 60_000 });
+    const alice = await a.command({ text: '2', channel_id: 'C0301' });
+    await waitFor(() => privateReplies(alice.responseUrl).length === 1);
+    const bob = await a.command({ text: '2', channel_id: 'C0302', user_id: 'U0002' });
+    await waitFor(() => privateReplies(bob.responseUrl).length === 1);
+    expect(a.app.pendingConsents).toBe(2);
+    const bobFlow = arcade.pendingFlow(BOB);
+    const longPolls = () =>
+      arcade.calls.filter(
+        (c) => c.path === '/v1/auth/status' && c.query.id === bobFlow?.id && c.query.wait !== undefined,
+      ).length;
+    // Alice's consent came first and holds the one long-poll.
+    await waitFor(() => arcade.statusPolls(arcade.pendingFlow(ALICE)?.id) > 0);
+    expect(longPolls()).toBe(0);
+
+    // The click lands on the instance that does not watch his consent.
+    const clickedAt = arcade.calls.length;
+    await b.interact(blockActionsPayload({ actionId: 'connect_gmail', userId: 'U0002', url: bobFlow?.url }));
+    await waitFor(() => longPolls() > 0, { message: 'a long-poll for the opened consent' });
+    arcade.completeFlow(BOB, { token: 'ya29.bob', email: 'bob@example.com' });
+    await waitFor(() => summariesIn('C0302').length === 1);
+    // Noticed by a long-poll, not by a quick check. (On a loaded machine a late lease renewal may
+    // let the other instance take the consent over, with a long-poll of its own; that is allowed.)
+    const bobCalls = arcade.calls
+      .slice(clickedAt)
+      .filter((c) => c.path === '/v1/auth/status' && c.query.id === bobFlow?.id);
+    expect(bobCalls.length).toBeGreaterThan(0);
+    expect(bobCalls.every((c) => c.query.wait !== undefined)).toBe(true);
+
+    arcade.completeFlow(ALICE, { token: TOKEN, email: 'alice@example.com' });
+    await waitFor(() => summariesIn('C0301').length === 1);
+    await waitFor(() => a.app.pending.owned === 0 && b.app.pending.owned === 0);
+    expect(summariesIn('C0302')).toHaveLength(1);
   });
 
   it('kill -9 of the watching instance: the other takes over within seconds and delivers once', async () => {

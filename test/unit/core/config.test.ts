@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       logFormat: 'text',
       shutdownGraceMs: 10_000,
       summaries: { concurrency: 64, queueLimit: 2000 },
+      consents: { longPolls: 256, checksPerSecond: 25 },
       visibility: 'channel',
     });
   });
@@ -71,6 +72,8 @@ describe('loadConfig', () => {
       METRICS_PORT: '9464',
       SUMMARY_CONCURRENCY: '8',
       SUMMARY_QUEUE_LIMIT: '0',
+      CONSENT_LONG_POLLS: '32',
+      CONSENT_CHECKS_PER_SECOND: '5',
     });
     expect(config).toEqual({
       slack: {
@@ -86,6 +89,7 @@ describe('loadConfig', () => {
       metrics: { port: 9464, host: '127.0.0.1' },
       shutdownGraceMs: 10_000,
       summaries: { concurrency: 8, queueLimit: 0 },
+      consents: { longPolls: 32, checksPerSecond: 5 },
       visibility: 'channel',
     });
   });

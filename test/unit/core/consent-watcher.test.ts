@@ -428,4 +428,155 @@ describe('createConsentWatcher', () => {
     expect(early.outcomes).toEqual([{ kind: 'failed' }]);
     expect(late.outcomes).toEqual([{ kind: 'failed' }]);
   });
+
+  describe('with more pending consents than long-polls', () => {
+    const quick = (call: StatusCall) => call.waitSeconds === 0;
+    const long = (call: StatusCall) => call.waitSeconds > 0;
+    const live = (calls: StatusCall[]) => calls.filter((call) => long(call) && !call.signal.aborted);
+
+    it('keeps the long-polls it gave, checks the rest quickly from one timer, and tells the waiters a quick check finds', async () => {
+      let granted = false;
+      const { access, calls } = fakeAccess({
+        answer: (call) => {
+          if (quick(call)) call.reply.resolve(granted && call.authId === 'ac_3' ? GRANTED : PENDING);
+        },
+      });
+      const w = start(access, { maxLongPolls: 2, minCheckIntervalMs: 10, checksPerSecond: 1000 });
+      const carol = recorder();
+      w.watch('slack:T1:U1', 'ac_1', recorder().waiter);
+      w.watch('slack:T1:U2', 'ac_2', recorder().waiter);
+      w.watch('slack:T1:U3', 'ac_3', carol.waiter);
+      expect(w.pending).toBe(3);
+      expect(w.longPolls).toBe(2);
+      // Taking one away would cost its connection: the newest waits for quick checks instead.
+      expect(calls.filter(long).map((call) => call.authId)).toEqual(['ac_1', 'ac_2']);
+      await waitFor(() => calls.filter(quick).length >= 2);
+      expect(new Set(calls.filter(quick).map((call) => call.authId))).toEqual(new Set(['ac_3']));
+      expect(live(calls)).toHaveLength(2);
+
+      granted = true;
+      await waitFor(() => carol.outcomes.length === 1);
+      expect(carol.outcomes).toEqual([{ kind: 'granted', grant: GRANT }]);
+      expect(w.pending).toBe(2);
+      expect(w.longPolls).toBe(2);
+    });
+
+    it('gives a long-poll at once to a person who opens the link; a freed one goes to the newest', async () => {
+      const { access, calls } = fakeAccess({
+        answer: (call) => {
+          if (quick(call)) call.reply.resolve(PENDING);
+        },
+      });
+      const w = start(access, { maxLongPolls: 1, minCheckIntervalMs: 10_000 });
+      const bob = recorder();
+      const carol = recorder();
+      w.watch('slack:T1:U1', 'ac_1', recorder().waiter);
+      w.watch('slack:T1:U2', 'ac_2', bob.waiter);
+      expect(live(calls).map((call) => call.authId)).toEqual(['ac_1']);
+
+      w.opened('slack:T1:U2');
+      expect(live(calls).map((call) => call.authId)).toEqual(['ac_2']);
+      w.watch('slack:T1:U3', 'ac_3', carol.waiter);
+      expect(live(calls).map((call) => call.authId)).toEqual(['ac_2']);
+      expect(w.longPolls).toBe(1);
+
+      // Bob consents; the freed long-poll goes to the newest of the others.
+      live(calls)[0]?.reply.resolve(GRANTED);
+      await waitFor(() => bob.outcomes.length === 1);
+      expect(bob.outcomes).toEqual([{ kind: 'granted', grant: GRANT }]);
+      await waitFor(() => live(calls)[0]?.authId === 'ac_3');
+      expect(live(calls)).toHaveLength(1);
+      live(calls)[0]?.reply.resolve({ kind: 'failed' });
+      await waitFor(() => carol.outcomes.length === 1);
+      expect(carol.outcomes).toEqual([{ kind: 'failed' }]);
+      await waitFor(() => live(calls)[0]?.authId === 'ac_1');
+    });
+
+    it('one opened link waits for a long-poll rather than take another opened one', async () => {
+      const { access, calls } = fakeAccess({
+        answer: (call) => {
+          if (quick(call)) call.reply.resolve(PENDING);
+        },
+      });
+      const w = start(access, { maxLongPolls: 1, minCheckIntervalMs: 10_000 });
+      w.watch('slack:T1:U1', 'ac_1', recorder().waiter, { opened: true });
+      w.watch('slack:T1:U2', 'ac_2', recorder().waiter);
+      w.opened('slack:T1:U2');
+      expect(live(calls).map((call) => call.authId)).toEqual(['ac_1']);
+      live(calls)[0]?.reply.resolve({ kind: 'failed' });
+      await waitFor(() => live(calls)[0]?.authId === 'ac_2');
+    });
+
+    it('makes at most checksPerSecond quick checks a second in all', async () => {
+      const { access, calls } = fakeAccess({
+        answer: (call) => {
+          if (quick(call)) call.reply.resolve(PENDING);
+        },
+      });
+      const w = start(access, { maxLongPolls: 1, minCheckIntervalMs: 0, checksPerSecond: 20 });
+      for (let i = 0; i < 50; i++) w.watch(`slack:T1:U${i}`, `ac_${i}`, recorder().waiter);
+      const started = Date.now();
+      await waitFor(() => calls.filter(quick).length >= 5);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const elapsedMs = Date.now() - started;
+      // Tokens accrue from zero, so no more than the rate over the time passed, plus one in hand.
+      expect(calls.filter(quick).length).toBeLessThanOrEqual(Math.ceil((20 * elapsedMs) / 1000) + 1);
+      // Round robin: no consent is asked twice before the others had their turn.
+      const asked = calls.filter(quick).map((call) => call.authId);
+      expect(new Set(asked).size).toBe(asked.length);
+    });
+
+    it('expires, hands over and aborts consents without a long-poll', async () => {
+      const { access, calls } = fakeAccess({
+        answer: (call) => {
+          if (quick(call)) call.reply.resolve(PENDING);
+        },
+      });
+      const w = start(access, { maxLongPolls: 1, minCheckIntervalMs: 10 });
+      const [first, alice, bob, carol] = [recorder(), recorder(), recorder(), recorder()];
+      w.watch('slack:T1:U0', 'ac_0', first.waiter);
+      w.watch('slack:T1:U1', 'ac_1', alice.waiter, { deadline: Date.now() + 80 });
+      w.watch('slack:T1:U2', 'ac_2', bob.waiter);
+      await waitFor(() => alice.outcomes.length === 1, { timeoutMs: 3000 });
+      expect(alice.outcomes).toEqual([{ kind: 'expired' }]);
+
+      w.handOver('slack:T1:U2');
+      await waitFor(() => bob.outcomes.length === 1);
+      expect(bob.outcomes).toEqual([{ kind: 'handed_over' }]);
+      const bobCalls = calls.filter((call) => call.authId === 'ac_2').length;
+
+      w.watch('slack:T1:U3', 'ac_3', carol.waiter);
+      await w.stop();
+      expect(first.outcomes).toEqual([{ kind: 'aborted' }]);
+      expect(carol.outcomes).toEqual([{ kind: 'aborted' }]);
+      expect(calls.every((call) => call.signal.aborted || quick(call))).toBe(true);
+      expect(calls.filter((call) => call.authId === 'ac_2')).toHaveLength(bobCalls);
+      expect(w.pending).toBe(0);
+    });
+
+    it('backs off quick checks after transient errors and ends on a permanent one', async () => {
+      const rejected = new ArcadeKeyRejectedError(401);
+      let quickCalls = 0;
+      const { access } = fakeAccess({
+        answer: (call) => {
+          if (!quick(call)) return;
+          quickCalls += 1;
+          if (quickCalls < 3) call.reply.reject(new ServiceUnavailableError('Arcade', 'HTTP 503'));
+          else call.reply.reject(rejected);
+        },
+      });
+      const w = start(access, {
+        maxLongPolls: 1,
+        minCheckIntervalMs: 1,
+        retryDelayMs: { first: 20, max: 40 },
+        checksPerSecond: 1000,
+      });
+      const alice = recorder();
+      w.watch('slack:T1:U2', 'ac_2', recorder().waiter);
+      w.watch('slack:T1:U1', 'ac_1', alice.waiter);
+      await waitFor(() => alice.outcomes.length === 1);
+      expect(alice.outcomes).toEqual([{ kind: 'error', error: rejected }]);
+      expect(logs.at('warn').map((line) => /retrying in (\d+) ms/.exec(line)?.[1])).toEqual(['20', '40']);
+    });
+  });
 });

@@ -56,6 +56,31 @@ function contract(make: () => Promise<{ store: PendingStore; other: PendingStore
     ]);
   });
 
+  it('marks the current flow opened for every connection, and a newer flow starts unopened', async () => {
+    const deadline = Date.now() + 60_000;
+    await store.markOpened(ALICE);
+    expect(await other.consent(ALICE)).toBeUndefined();
+    await store.add(request('r1'), deadline);
+    await other.markOpened(ALICE);
+    expect(await store.consent(ALICE)).toEqual({
+      arcadeUserId: ALICE,
+      authId: 'auth_1',
+      deadline,
+      opened: true,
+    });
+    expect(await store.consents()).toEqual([
+      { arcadeUserId: ALICE, authId: 'auth_1', deadline, opened: true },
+    ]);
+    await store.add(request('r2'), deadline + 5000);
+    expect((await other.consent(ALICE))?.opened).toBe(true);
+    await store.add(request('r3', 'auth_2'), deadline + 9000);
+    expect(await other.consent(ALICE)).toEqual({
+      arcadeUserId: ALICE,
+      authId: 'auth_2',
+      deadline: deadline + 9000,
+    });
+  });
+
   it('gives a lease to one owner at a time; renew and release only by the holder', async () => {
     await store.add(request('r1'), Date.now() + 60_000);
     expect(await store.lease(ALICE, 'a', 5000)).toBe(true);
