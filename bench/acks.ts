@@ -143,27 +143,31 @@ async function main(): Promise<void> {
     }
   };
 
+  /** A `/inbox` body signed in advance, so that signing costs the load client nothing while it sends. */
+  const signedCommand = (userId: string, channelId: string, text: string) => {
+    const body = formEncode(
+      slashCommandPayload({
+        user_id: userId,
+        channel_id: channelId,
+        text,
+        response_url: slack.newResponseUrl(),
+      }),
+    );
+    return {
+      body,
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'Content-Length': String(Buffer.byteLength(body)),
+        ...signSlackRequest(SECRET, body),
+      },
+    };
+  };
   /** Signed `/inbox 10` bodies, ready to send: the client does no crypto while measuring. */
   let serial = 0;
   const presign = (n: number, text = '10') =>
     Array.from({ length: n }, () => {
       const i = serial++;
-      const body = formEncode(
-        slashCommandPayload({
-          user_id: `UB${i % PEOPLE}`,
-          channel_id: `CB${i}`,
-          text,
-          response_url: slack.newResponseUrl(),
-        }),
-      );
-      return {
-        body,
-        headers: {
-          'Content-Type': 'application/x-www-form-urlencoded',
-          'Content-Length': String(Buffer.byteLength(body)),
-          ...signSlackRequest(SECRET, body),
-        },
-      };
+      return signedCommand(`UB${i % PEOPLE}`, `CB${i}`, text);
     });
   const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
   const send = (port: number, signed: { body: string; headers: Record<string, string> }) =>
@@ -210,24 +214,7 @@ async function main(): Promise<void> {
   };
 
   /** `/inbox` from a person who has not connected yet: a pending consent, answered in channel CPEND<i>. */
-  const pendingCommand = (i: number) => {
-    const body = formEncode(
-      slashCommandPayload({
-        user_id: `UPEND${i}`,
-        channel_id: `CPEND${i}`,
-        text: '',
-        response_url: slack.newResponseUrl(),
-      }),
-    );
-    return {
-      body,
-      headers: {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        'Content-Length': String(Buffer.byteLength(body)),
-        ...signSlackRequest(SECRET, body),
-      },
-    };
-  };
+  const pendingCommand = (i: number) => signedCommand(`UPEND${i}`, `CPEND${i}`, '');
   /** The person completes consent in the browser; ms until their summary arrives at Slack. */
   const noticedMs = async (i: number) => {
     const started = performance.now();
