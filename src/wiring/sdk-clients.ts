@@ -42,6 +42,7 @@ export function buildSdkClients(
     logger,
     fetch: createMeteredFetch(transports.arcadeFetch, 'arcade', metrics),
     ...(tuning.arcadeMaxRetries !== undefined ? { maxRetries: tuning.arcadeMaxRetries } : {}),
+    ...(tuning.arcadeTimeoutMs !== undefined ? { timeoutMs: tuning.arcadeTimeoutMs } : {}),
   });
   return {
     transports,
@@ -62,6 +63,7 @@ export function buildSdkClients(
       fetch: createMeteredFetch(transports.gmailFetch, 'gmail', metrics),
       ...(tuning.gmailRetry ? { retry: tuning.gmailRetry } : {}),
       ...(tuning.gmailConcurrency ? { concurrency: tuning.gmailConcurrency } : {}),
+      ...(tuning.gmailTimeoutMs !== undefined ? { timeoutMs: tuning.gmailTimeoutMs } : {}),
     }),
   };
 }

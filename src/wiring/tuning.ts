@@ -9,6 +9,9 @@ export interface InboxAppTuning {
   /** Slack Web API retries for 5xx/network failures; with retries, the SDK waits out a 429's Retry-After first. */
   slackRetry?: RetryOptions;
   arcadeMaxRetries?: number;
+  /** Deadlines for one Arcade call and for a summary's Gmail reads (default 30 s each). */
+  arcadeTimeoutMs?: number;
+  gmailTimeoutMs?: number;
   gmailRetry?: RetryBudget;
   gmailConcurrency?: number;
   consentRetryDelayMs?: { first: number; max: number };
