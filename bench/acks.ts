@@ -20,22 +20,17 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_LONG_POLLS as DEFAULT_LONG_POLLS } from '../src/auth/consent-watcher';
 import { startArcadeStandIn } from '../src/stand-ins/arcade-stand-in';
 import { startGmailStandIn } from '../src/stand-ins/gmail-stand-in';
 import { makeMessages } from '../src/stand-ins/mail-fixtures';
-import {
-  blockActionsPayload,
-  formEncode,
-  postInteraction,
-  signSlackRequest,
-  slashCommandPayload,
-} from '../src/stand-ins/slack-requests';
+import { blockActionsPayload, postInteraction } from '../src/stand-ins/slack-requests';
 import { startSlackStandIn } from '../src/stand-ins/slack-stand-in';
 import { type AppProcess, type ProcessOptions, startAppProcess } from './app-process';
+import { type SignedCommand, signCommand, timedCommand } from './lean-client';
 
 const { values } = parseArgs({
   options: {
@@ -144,24 +139,8 @@ async function main(): Promise<void> {
   };
 
   /** A `/inbox` body signed in advance, so that signing costs the load client nothing while it sends. */
-  const signedCommand = (userId: string, channelId: string, text: string) => {
-    const body = formEncode(
-      slashCommandPayload({
-        user_id: userId,
-        channel_id: channelId,
-        text,
-        response_url: slack.newResponseUrl(),
-      }),
-    );
-    return {
-      body,
-      headers: {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        'Content-Length': String(Buffer.byteLength(body)),
-        ...signSlackRequest(SECRET, body),
-      },
-    };
-  };
+  const signedCommand = (userId: string, channelId: string, text: string) =>
+    signCommand(SECRET, { userId, channelId, text, responseUrl: slack.newResponseUrl() });
   /** Signed `/inbox 10` bodies, ready to send: the client does no crypto while measuring. */
   let serial = 0;
   const presign = (n: number, text = '10') =>
@@ -170,29 +149,7 @@ async function main(): Promise<void> {
       return signedCommand(`UB${i % PEOPLE}`, `CB${i}`, text);
     });
   const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
-  const send = (port: number, signed: { body: string; headers: Record<string, string> }) =>
-    sendOnce(port, signed).catch((error: NodeJS.ErrnoException) => {
-      // A keep-alive socket the server closed as it was reused: Slack would retry too.
-      if (error.code === 'ECONNRESET') return sendOnce(port, signed);
-      throw error;
-    });
-  const sendOnce = (port: number, signed: { body: string; headers: Record<string, string> }) =>
-    new Promise<number>((resolve, reject) => {
-      const started = performance.now();
-      const req = request(
-        { host: '127.0.0.1', port, path: '/slack/events', method: 'POST', headers: signed.headers, agent },
-        (res) => {
-          res.resume();
-          res.on('end', () =>
-            res.statusCode === 200
-              ? resolve(performance.now() - started)
-              : reject(new Error(`ack ${res.statusCode}`)),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end(signed.body);
-    });
+  const send = (port: number, signed: SignedCommand) => timedCommand(agent, port, () => signed);
   const atRate = async (port: number, rate: number, seconds: number) => {
     const bodies = presign(Math.round(rate * seconds));
     const started = performance.now();

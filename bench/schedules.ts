@@ -25,7 +25,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -35,10 +35,10 @@ import { startArcadeStandIn } from '../src/stand-ins/arcade-stand-in';
 import type { FakeMessage } from '../src/stand-ins/gmail-stand-in';
 import { startGmailStandIn } from '../src/stand-ins/gmail-stand-in';
 import { makeMessages } from '../src/stand-ins/mail-fixtures';
-import { formEncode, signSlackRequest, slashCommandPayload } from '../src/stand-ins/slack-requests';
 import { startSlackStandIn } from '../src/stand-ins/slack-stand-in';
 import { startRedisServer } from '../test/support/redis-server';
 import { type AppProcess, startAppProcess } from './app-process';
+import { signCommand, timedCommand } from './lean-client';
 
 const { values } = parseArgs({
   options: {
@@ -191,44 +191,12 @@ async function main(): Promise<void> {
     );
     const port = app.port;
 
-    const sendOnce = (text: string, user: string, channel: string, responseUrl: string) =>
-      new Promise<number>((resolve, reject) => {
-        // Signed as it is sent, not in advance: the delivery phase outlasts Bolt's 5-minute window
-        // for a request's timestamp, and one HMAC is microseconds against the milliseconds measured.
-        const body = formEncode(
-          slashCommandPayload({
-            user_id: user,
-            channel_id: channel,
-            text,
-            response_url: responseUrl,
-          }),
-        );
-        const headers = {
-          'Content-Type': 'application/x-www-form-urlencoded',
-          'Content-Length': String(Buffer.byteLength(body)),
-          ...signSlackRequest(SECRET, body),
-        };
-        const started = performance.now();
-        const req = request(
-          { host: '127.0.0.1', port, path: '/slack/events', method: 'POST', headers, agent },
-          (res) => {
-            res.resume();
-            res.on('end', () =>
-              res.statusCode === 200
-                ? resolve(performance.now() - started)
-                : reject(new Error(`ack ${res.statusCode}`)),
-            );
-          },
-        );
-        req.on('error', reject);
-        req.end(body);
-      });
+    // Signed as it is sent, not in advance: the delivery phase outlasts Bolt's 5-minute window
+    // for a request's timestamp, and one HMAC is microseconds against the milliseconds measured.
     const send = (text: string, user: string, channel: string, responseUrl = slack.newResponseUrl()) =>
-      sendOnce(text, user, channel, responseUrl).catch((error: NodeJS.ErrnoException) => {
-        // A keep-alive socket the server closed as it was reused: Slack would retry too.
-        if (error.code === 'ECONNRESET') return sendOnce(text, user, channel, responseUrl);
-        throw error;
-      });
+      timedCommand(agent, port, () =>
+        signCommand(SECRET, { userId: user, channelId: channel, text, responseUrl }),
+      );
 
     /** Resolves once the command sent with `responseUrl` has had its private reply. */
     const waiting = new Map<string, () => void>();
