@@ -31,6 +31,7 @@ import { blockActionsPayload, postInteraction } from '../src/stand-ins/slack-req
 import { startSlackStandIn } from '../src/stand-ins/slack-stand-in';
 import { type AppProcess, type ProcessOptions, startAppProcess } from './app-process';
 import { type SignedCommand, signCommand, timedCommand } from './lean-client';
+import { mergeAckReport } from './report-merge';
 
 const { values } = parseArgs({
   options: {
@@ -116,25 +117,36 @@ async function main(): Promise<void> {
   ];
   const rows: string[] = [];
   const notes: string[] = [];
+  const measuredAt = new Date().toISOString().slice(0, 16).replace('T', ' ');
   const write = () => {
-    const report = [
-      `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}; server under test alone on core ${SERVER_CPU}, stand-ins and load client on core 1; ${RUNS} rounds, medians; p99 per round shown as round 1 / 2 / 3.`,
-      '',
-      '| what | measured | ratio | target |',
-      '| --- | --- | --- | --- |',
-      ...rows,
-      ...notes,
-      '',
-    ].join('\n');
-    process.stderr.write(`${report}\n`);
+    const header = `Measured ${measuredAt} UTC, Node ${process.version}; server under test alone on core ${SERVER_CPU}, stand-ins and load client on core 1; ${RUNS} rounds, medians; p99 per round shown as round 1 / 2 / 3.`;
+    const doc = values.out && values.out !== '-' ? readFileSync(values.out, 'utf8') : '';
+    const previous = /<!-- acks:start -->\n([\s\S]*)<!-- acks:end -->/.exec(doc)?.[1];
+    // With --only, the rows not measured again are kept from the last run, and the header says which.
+    const block =
+      ONLY && previous
+        ? mergeAckReport(previous, { header, rows, notes, only: ONLY.join(',') })
+        : [
+            header,
+            '',
+            '| what | measured | ratio | target |',
+            '| --- | --- | --- | --- |',
+            ...rows,
+            ...notes,
+            '',
+          ].join('\n');
+    process.stderr.write(`${block}\n`);
     if (values.out && values.out !== '-') {
-      let doc = readFileSync(values.out, 'utf8');
-      if (!doc.includes('<!-- acks:start -->')) doc += '\n<!-- acks:start -->\n<!-- acks:end -->\n';
-      doc = doc.replace(
-        /<!-- acks:start -->[\s\S]*<!-- acks:end -->/,
-        `<!-- acks:start -->\n${report}<!-- acks:end -->`,
+      const base = doc.includes('<!-- acks:start -->')
+        ? doc
+        : `${doc}\n<!-- acks:start -->\n<!-- acks:end -->\n`;
+      writeFileSync(
+        values.out,
+        base.replace(
+          /<!-- acks:start -->[\s\S]*<!-- acks:end -->/,
+          `<!-- acks:start -->\n${block}<!-- acks:end -->`,
+        ),
       );
-      writeFileSync(values.out, doc);
     }
   };
 

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 
 /**
  * The page's static files (HTML, CSS, browser scripts), kept as real files in src/sandbox/assets so
- * that they are edited, linted and unit-tested as what they are. `tsc` copies no such files, so a
- * build run from dist/sandbox reads them from src/sandbox/assets, at the same depth from the root.
+ * that they are edited, linted and unit-tested as what they are. The build bundles code only, so the
+ * built app (dist/index.js) reads them from src/sandbox/assets.
  */
 
 /** One file as served: its bytes and Content-Type. */
@@ -24,7 +24,7 @@ const TYPES: Record<string, string> = {
 
 /** The assets directory: beside this module (src, run by tsx or ts-jest), else the one in src (dist). */
 export function assetsDir(): string {
-  const candidates = [join(__dirname, 'assets'), join(__dirname, '..', '..', 'src', 'sandbox', 'assets')];
+  const candidates = [join(__dirname, 'assets'), join(__dirname, '..', 'src', 'sandbox', 'assets')];
   const found = candidates.find((dir) => existsSync(join(dir, 'index.html')));
   if (!found) throw new Error(`the sandbox page's files are missing; looked in ${candidates.join(' and ')}`);
   return found;

@@ -1,0 +1,41 @@
+/**
+ * `bench/acks.ts --only …` measures some rows of the issue-14 table again. The rows it did not
+ * measure are kept from the last full run rather than dropped, in their place, and the header says
+ * which rows are newer, so a partial run never passes for a whole one.
+ */
+
+/** A table row's key: its first cell ("ack p99, `/inbox 10` at 500/s for 3 s: bare node:http"). */
+function rowKey(row: string): string {
+  return row.split(' | ')[0]?.replace(/^\| /, '') ?? row;
+}
+
+export function mergeAckReport(
+  previous: string,
+  next: { header: string; rows: string[]; notes: string[]; only: string },
+): string {
+  const lines = previous.split('\n');
+  const oldHeader = lines.find((line) => line.startsWith('Measured ')) ?? '';
+  const oldRows = lines.filter(
+    (line) => line.startsWith('| ') && !line.startsWith('| what') && !line.startsWith('| ---'),
+  );
+  const oldNotes = lines.filter((line) => line.length > 0 && !line.startsWith('|') && line !== oldHeader);
+  const fresh = new Map(next.rows.map((row) => [rowKey(row), row]));
+  const merged = oldRows.map((row) => fresh.get(rowKey(row)) ?? row);
+  const oldKeys = new Set(oldRows.map(rowKey));
+  merged.push(...next.rows.filter((row) => !oldKeys.has(rowKey(row))));
+  const when = /^Measured ([^,]+? UTC)/.exec(next.header)?.[1] ?? 'now';
+  // Each partial run adds its note, so every row's date can be told from the header.
+  const header = oldHeader.replace(
+    /^(Measured [^;]+?);/,
+    `$1; rows of \`--only ${next.only}\` measured again ${when};`,
+  );
+  return [
+    header,
+    '',
+    '| what | measured | ratio | target |',
+    '| --- | --- | --- | --- |',
+    ...merged,
+    ...(next.notes.length > 0 ? next.notes : oldNotes),
+    '',
+  ].join('\n');
+}
