@@ -118,10 +118,15 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   const notes: string[] = [];
   const measuredAt = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  // The table as the last run left it, read once: write() runs after each part, and a partial run
+  // merges into this, not into its own earlier writes.
+  const previous =
+    values.out && values.out !== '-'
+      ? /<!-- acks:start -->\n([\s\S]*)<!-- acks:end -->/.exec(readFileSync(values.out, 'utf8'))?.[1]
+      : undefined;
   const write = () => {
     const header = `Measured ${measuredAt} UTC, Node ${process.version}; server under test alone on core ${SERVER_CPU}, stand-ins and load client on core 1; ${RUNS} rounds, medians; p99 per round shown as round 1 / 2 / 3.`;
     const doc = values.out && values.out !== '-' ? readFileSync(values.out, 'utf8') : '';
-    const previous = /<!-- acks:start -->\n([\s\S]*)<!-- acks:end -->/.exec(doc)?.[1];
     // With --only, the rows not measured again are kept from the last run, and the header says which.
     const block =
       ONLY && previous
