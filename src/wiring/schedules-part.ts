@@ -25,8 +25,12 @@ export interface SchedulesPart {
   stop(graceMs: number): Promise<void>;
 }
 
-/** Digests in flight at once per instance: 10,000 due in one minute go out in minutes, not all at once. */
-const DIGEST_CONCURRENCY = 50;
+/**
+ * Digests in flight at once per instance: 10,000 due in one minute go out in minutes, not all at
+ * once. 25 rather than 50: on one core it delivered 10,000 no slower (150–159 s in two runs,
+ * against 159 s), with less CPU a digest and an ack p99 of 34–36 ms against 41 (BENCHMARKS.md).
+ */
+export const DIGEST_CONCURRENCY = 25;
 
 /** Event-loop utilisation above which no more digests start (summaries use 0.5). */
 const DIGEST_BUSY_ABOVE = 0.3;
