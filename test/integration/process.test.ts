@@ -11,6 +11,23 @@ import { waitFor } from '../support/wait-for';
 /** The real process entry (src/index.ts), run as operators run it: settings from the environment. */
 const SECRET = 'process-test-signing-secret';
 
+/** The settings that point the app at the three stand-ins, on any free port. */
+function standInSettings(
+  slack: SlackStandIn,
+  arcade: ArcadeStandIn,
+  gmail: GmailStandIn,
+): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    ARCADE_API_KEY: arcade.apiKey,
+    ARCADE_BASE_URL: arcade.baseUrl,
+    GMAIL_API_URL: gmail.rootUrl,
+    PORT: '0',
+  };
+}
+
 describe('the process', () => {
   let slack: SlackStandIn;
   let arcade: ArcadeStandIn;
@@ -33,15 +50,7 @@ describe('the process', () => {
   });
 
   it('on SIGTERM tells a person still connecting to run /inbox again, and exits 0', async () => {
-    const { child, output, exited } = startEntryProcess({
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      ARCADE_API_KEY: arcade.apiKey,
-      ARCADE_BASE_URL: arcade.baseUrl,
-      GMAIL_API_URL: gmail.rootUrl,
-      PORT: '0',
-    });
+    const { child, output, exited } = startEntryProcess(standInSettings(slack, arcade, gmail));
     const port = await waitFor(() => output().match(/localhost:(\d+)\/slack\/events/)?.[1], {
       timeoutMs: 15_000,
     });
@@ -103,15 +112,7 @@ describe('npm start', () => {
     const token = 'ya29.process-test-token';
     arcade.grant('slack:T0001:U0001', { token, email: 'u0001@example.com' });
     gmail.addMailbox(token, { email: 'u0001@example.com', messages: makeMessages(3) });
-    const app = startNpmStart({
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      ARCADE_API_KEY: arcade.apiKey,
-      ARCADE_BASE_URL: arcade.baseUrl,
-      GMAIL_API_URL: gmail.rootUrl,
-      PORT: '0',
-    });
+    const app = startNpmStart(standInSettings(slack, arcade, gmail));
     try {
       const port = await waitFor(() => app.output().match(/localhost:(\d+)\/slack\/events/)?.[1], {
         timeoutMs: 15_000,
@@ -161,16 +162,7 @@ describe('npm start', () => {
   ] as const)(
     '%s to %s: drains, tells a person still connecting, exits 0, leaves no process',
     async (signal, target) => {
-      const app = startNpmStart({
-        SLACK_BOT_TOKEN: slack.botToken,
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        ARCADE_API_KEY: arcade.apiKey,
-        ARCADE_BASE_URL: arcade.baseUrl,
-        GMAIL_API_URL: gmail.rootUrl,
-        PORT: '0',
-        LOG_LEVEL: 'info',
-      });
+      const app = startNpmStart({ ...standInSettings(slack, arcade, gmail), LOG_LEVEL: 'info' });
       try {
         const port = await waitFor(() => app.output().match(/localhost:(\d+)\/slack\/events/)?.[1], {
           timeoutMs: 15_000,
