@@ -24,11 +24,18 @@ export function mergeAckReport(
   const oldKeys = new Set(oldRows.map(rowKey));
   merged.push(...next.rows.filter((row) => !oldKeys.has(rowKey(row))));
   const when = /^Measured ([^,]+? UTC)/.exec(next.header)?.[1] ?? 'now';
-  // Each partial run adds its note, so every row's date can be told from the header.
-  const header = oldHeader.replace(
-    /^(Measured [^;]+?);/,
-    `$1; rows of \`--only ${next.only}\` measured again ${when};`,
-  );
+  // Each partial run adds its note, newest first, so every row's date can be told from the header.
+  // A note whose parts have all been measured again since says nothing true any more, so it goes.
+  const [, opening = oldHeader, rest = ''] =
+    /^(Measured [^;]+?;)((?: rows of `--only [^`]+` measured again [^;]+;)*)/.exec(oldHeader) ?? [];
+  const remeasured = new Set(next.only.split(','));
+  const kept: string[] = [];
+  for (const note of rest.match(/ rows of `--only [^`]+` measured again [^;]+;/g) ?? []) {
+    const parts = (/`--only ([^`]+)`/.exec(note)?.[1] ?? '').split(',');
+    if (!parts.every((part) => remeasured.has(part))) kept.push(note);
+    for (const part of parts) remeasured.add(part);
+  }
+  const header = `${opening} rows of \`--only ${next.only}\` measured again ${when};${kept.join('')}${oldHeader.slice(opening.length + rest.length)}`;
   return [
     header,
     '',

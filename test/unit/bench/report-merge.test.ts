@@ -53,3 +53,27 @@ describe('mergeAckReport (bench/acks.ts --only)', () => {
     expect(more).toContain('| ack p99 at 500/s: the app |');
   });
 });
+
+describe('mergeAckReport, run after run', () => {
+  const run = (doc: string, only: string, when: string) =>
+    mergeAckReport(doc, {
+      header: `Measured ${when} UTC, Node v20.20.2; server alone on core 0; 3 rounds, medians.`,
+      rows: [],
+      notes: [],
+      only,
+    });
+
+  it('drops the note of an earlier partial run once its parts are all measured again', () => {
+    let doc = run(previous, 'acks,e2e,start-up', '2026-12-03 18:26');
+    doc = run(doc, 'e2e', '2026-12-04 13:27');
+    doc = run(doc, 'acks', '2026-12-04 13:28');
+    doc = run(doc, 'acks', '2026-12-04 18:59');
+    expect(doc.split('\n')[0]).toBe(
+      'Measured 2026-12-03 14:38 UTC, Node v20.20.2; rows of `--only acks` measured again 2026-12-04 18:59 UTC; rows of `--only e2e` measured again 2026-12-04 13:27 UTC; rows of `--only acks,e2e,start-up` measured again 2026-12-03 18:26 UTC; server alone on core 0; 3 rounds, medians.',
+    );
+    doc = run(doc, 'start-up', '2026-12-04 19:10');
+    expect(doc.split('\n')[0]).toBe(
+      'Measured 2026-12-03 14:38 UTC, Node v20.20.2; rows of `--only start-up` measured again 2026-12-04 19:10 UTC; rows of `--only acks` measured again 2026-12-04 18:59 UTC; rows of `--only e2e` measured again 2026-12-04 13:27 UTC; server alone on core 0; 3 rounds, medians.',
+    );
+  });
+});
