@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// `npm run build` bundles src/ into one file, dist/index.js, and stamps it. `npm start` runs this
-// with --if-stale before `exec node dist/index.js`: it builds only when a source or a build setting
-// is newer than the last build, and before building it checks the settings, so that a bad one is
-// reported at once.
+// `npm run build` bundles src/ into dist/index.js (and the Gmail reader's thread into
+// dist/gmail-worker.js), and stamps it. `npm start` runs this with --if-stale before
+// `exec node dist/index.js`: it builds only when a source or a build setting is newer than the last
+// build, and before building it checks the settings, so that a bad one is reported at once.
 //
 // Why a bundle rather than tsc's one file per module: at start-up Node spent most of its time
 // resolving and reading the ~500 modules the app and its packages are made of, not running them;
@@ -23,9 +23,10 @@ const INPUTS = ['src', 'tsconfig.json', 'package-lock.json', 'scripts/build.mjs'
  * - packages the app loads only when a setting asks for them, or after it serves (Google's client
  *   in the first idle second, `redis` and `bullmq` with REDIS_URL, `openai` with SUMMARY_MODEL), so
  *   that a start without them neither parses nor loads them;
- * - `ws`'s optional native speed-ups, which are absent unless someone installs them.
+ * - `ws`'s optional native speed-ups, which are absent unless someone installs them;
+ * - `tsx`, which only a run from source uses (to start the Gmail reader's thread from TypeScript).
  */
-const EXTERNAL = ['@googleapis/gmail', 'redis', 'bullmq', 'openai', 'bufferutil', 'utf-8-validate'];
+const EXTERNAL = ['@googleapis/gmail', 'redis', 'bullmq', 'openai', 'bufferutil', 'utf-8-validate', 'tsx'];
 
 /** Newest modification time (ms) among `path` and, for a directory, everything under it. */
 function newest(path) {
@@ -73,8 +74,9 @@ rmSync(DIST, { recursive: true, force: true });
 try {
   await build({
     absWorkingDir: ROOT,
-    entryPoints: ['src/index.ts'],
-    outfile: 'dist/index.js',
+    // The Gmail reader's thread (src/gmail/reader-thread.ts) loads its own file, beside the app's.
+    entryPoints: { index: 'src/index.ts', 'gmail-worker': 'src/gmail/gmail-worker.ts' },
+    outdir: 'dist',
     bundle: true,
     platform: 'node',
     format: 'cjs',

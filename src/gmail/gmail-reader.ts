@@ -31,6 +31,8 @@ export interface GmailReader {
   readInbox(token: string, request: InboxRequest, account?: string): Promise<Inbox>;
   /** Loads Google's client now, if not yet: called once the app is serving. */
   warmUp?(): void;
+  /** Lets go of what the reader holds (its thread: reader-thread.ts); reads after it fail. */
+  close?(): Promise<void>;
 }
 
 export interface GmailReaderOptions {

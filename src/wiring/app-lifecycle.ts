@@ -63,7 +63,7 @@ export function createAppLifecycle(parts: LifecycleParts): AppLifecycle {
         await store.open();
         storeOpen = true;
       } catch (error) {
-        await transports.close();
+        await Promise.all([transports.close(), parts.reader.close?.()]);
         throw new StartupError(`cannot reach Redis at REDIS_URL: ${describeError(error)}`);
       }
       if (store.durable) {
@@ -97,7 +97,7 @@ export function createAppLifecycle(parts: LifecycleParts): AppLifecycle {
       // Last, so that a scrape during the drain still sees it.
       await metricsServer?.close();
       metricsServer = undefined;
-      await transports.close();
+      await Promise.all([transports.close(), parts.reader.close?.()]);
     },
   };
 }

@@ -5,6 +5,7 @@ import type { Config } from '../core/config';
 import { namedLogger } from '../core/log';
 import { createTransports, type Transports } from '../core/transport';
 import { createGmailReader, type GmailReader } from '../gmail/gmail-reader';
+import { createThreadedGmailReader } from '../gmail/reader-thread';
 import { createMeteredFetch } from '../metrics/metered-fetch';
 import type { Metrics } from '../metrics/metrics';
 import type { InboxAppTuning } from './tuning';
@@ -57,13 +58,37 @@ export function buildSdkClients(
     slackRetry,
     arcade,
     access: createGmailAccess(arcade, transports.arcadeLongPoll),
-    reader: createGmailReader({
-      rootUrl: config.gmail.apiUrl,
-      logger,
-      fetch: createMeteredFetch(transports.gmailFetch, 'gmail', metrics),
-      ...(tuning.gmailRetry ? { retry: tuning.gmailRetry } : {}),
-      ...(tuning.gmailConcurrency ? { concurrency: tuning.gmailConcurrency } : {}),
-      ...(tuning.gmailTimeoutMs !== undefined ? { timeoutMs: tuning.gmailTimeoutMs } : {}),
-    }),
+    reader: buildReader(config, tuning, logger, metrics, transports),
   };
+}
+
+/**
+ * Gmail's reads run in a thread of their own (src/gmail/reader-thread.ts), so that a summary's CPU
+ * never delays an ack; `tuning.gmailInThread: false` keeps them on the app's thread.
+ */
+function buildReader(
+  config: Config,
+  tuning: InboxAppTuning,
+  logger: Logger,
+  metrics: Metrics,
+  transports: Transports,
+): GmailReader {
+  const shared = {
+    rootUrl: config.gmail.apiUrl,
+    logger,
+    ...(tuning.gmailRetry ? { retry: tuning.gmailRetry } : {}),
+    ...(tuning.gmailConcurrency ? { concurrency: tuning.gmailConcurrency } : {}),
+    ...(tuning.gmailTimeoutMs !== undefined ? { timeoutMs: tuning.gmailTimeoutMs } : {}),
+  };
+  if (tuning.gmailInThread === false) {
+    return createGmailReader({
+      ...shared,
+      fetch: createMeteredFetch(transports.gmailFetch, 'gmail', metrics),
+    });
+  }
+  return createThreadedGmailReader({
+    ...shared,
+    ...(tuning.gmailThreadNice !== undefined ? { nice: tuning.gmailThreadNice } : {}),
+    onCall: (call) => metrics.outsideCall('gmail', call.status, call.seconds),
+  });
 }
