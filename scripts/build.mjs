@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run build` bundles src/ into dist/index.js (and the Gmail reader's thread into
-// dist/gmail-worker.js), and stamps it. `npm start` runs this with --if-stale before
+// `npm run build` bundles src/ into dist/index.js (and the summary thread into
+// dist/summary-thread.js), and stamps it. `npm start` runs this with --if-stale before
 // `exec node dist/index.js`: it builds only when a source or a build setting is newer than the last
 // build, and before building it checks the settings, so that a bad one is reported at once.
 //
@@ -24,7 +24,7 @@ const INPUTS = ['src', 'tsconfig.json', 'package-lock.json', 'scripts/build.mjs'
  *   in the first idle second, `redis` and `bullmq` with REDIS_URL, `openai` with SUMMARY_MODEL), so
  *   that a start without them neither parses nor loads them;
  * - `ws`'s optional native speed-ups, which are absent unless someone installs them;
- * - `tsx`, which only a run from source uses (to start the Gmail reader's thread from TypeScript).
+ * - `tsx`, which only a run from source uses (to start the summary thread from TypeScript).
  */
 const EXTERNAL = ['@googleapis/gmail', 'redis', 'bullmq', 'openai', 'bufferutil', 'utf-8-validate', 'tsx'];
 
@@ -74,8 +74,8 @@ rmSync(DIST, { recursive: true, force: true });
 try {
   await build({
     absWorkingDir: ROOT,
-    // The Gmail reader's thread (src/gmail/reader-thread.ts) loads its own file, beside the app's.
-    entryPoints: { index: 'src/index.ts', 'gmail-worker': 'src/gmail/gmail-worker.ts' },
+    // The summary thread (src/summary-thread/) loads its own file, beside the app's.
+    entryPoints: { index: 'src/index.ts', 'summary-thread': 'src/summary-thread/worker.ts' },
     outdir: 'dist',
     bundle: true,
     platform: 'node',

@@ -90,6 +90,7 @@ export function createInboxApp(config: Config, tuning: InboxAppTuning = {}): Inb
     resolveUserId,
     access,
     reader,
+    summaryThread: clients.summaryThread,
     pending,
     shareKey,
     client,

@@ -76,6 +76,11 @@ export function omitPayload(message: string): string {
   return message;
 }
 
+/** A log call's parts as its line's text, payloads cut (before redaction, which the logger adds). */
+export function formatLogParts(parts: readonly unknown[]): string {
+  return omitPayload(parts.map(format).join(' '));
+}
+
 /**
  * A short, safe description of an error: class, code, status and message. SDK error objects carry
  * request configs and headers, so they are never printed whole.
@@ -198,7 +203,7 @@ export function createLogger(options: LoggerOptions): AppLogger {
       const last = messages[messages.length - 1];
       const hasFields = messages.length > 1 && isPlainObject(last);
       const parts = hasFields ? messages.slice(0, -1) : messages;
-      const message = redact(omitPayload(parts.map(format).join(' ')), options.secrets);
+      const message = redact(formatLogParts(parts), options.secrets);
       const fields = hasFields ? (safeField(last, options.secrets) as Record<string, unknown>) : undefined;
       const log: (bindings: object, text: string) => void = instance[lineLevel].bind(instance);
       log({ name, ...(fields ? { fields } : {}) }, message);

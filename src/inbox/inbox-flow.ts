@@ -30,6 +30,7 @@ import type { DeliveryRoute, Replies } from '../slack/replies';
 import { encodeShareValue, type ShareReference } from '../slack/share-value';
 import { createSummaryStore, newSummaryReference, type SummaryStore } from '../slack/summary-store';
 import type { TldrWriter } from '../tldr/tldr-writer';
+import type { DeliveryJob, DeliveryOutcome } from './deliver-summary';
 import type { InboxRequest } from './inbox';
 
 /**
@@ -96,6 +97,11 @@ export interface InboxFlowDeps {
   metrics?: Pick<Metrics, 'summaryDelivered' | 'summaryFailed' | 'consent'>;
   /** SUMMARY_MODEL is set: each summary, once posted, gets an AI-written TL;DR on top (src/tldr/). */
   tldr?: Pick<TldrWriter, 'write'>;
+  /**
+   * Runs the common `/inbox` (connected, for the channel) end to end off the thread where Bolt
+   * acks (src/summary-thread/); without it, all of it runs here.
+   */
+  summaryThread?: { deliver(job: DeliveryJob): Promise<DeliveryOutcome> };
 }
 
 type KnownBlock = types.KnownBlock;
@@ -257,16 +263,68 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
       route = published.route;
       addTldr = (top) => published.edit(renderInbox(inbox, { requesterId, top }));
     }
-    deps.metrics?.summaryDelivered(
-      route,
-      timing.startedAt === undefined ? undefined : (Date.now() - timing.startedAt) / 1000,
-    );
-    logger.info(
-      `summary of ${inbox.messages.length} message(s) for ${command.identity.userId} delivered via ${route === 'private' ? 'a private reply' : route}` +
-        (inbox.skipped ? ` (${inbox.skipped} vanished)` : ''),
-    );
+    delivered(command, route, { shown: inbox.messages.length, skipped: inbox.skipped }, timing.startedAt);
     deps.tldr?.write({ inbox, owner: requesterId, apply: addTldr });
     return route;
+  }
+
+  /** Counts and logs a delivered summary; `startedAt` times it end to end. */
+  function delivered(
+    command: InboxCommand,
+    route: Delivery,
+    inbox: { shown: number; skipped: number },
+    startedAt: number | undefined,
+  ): void {
+    deps.metrics?.summaryDelivered(
+      route,
+      startedAt === undefined ? undefined : (Date.now() - startedAt) / 1000,
+    );
+    logger.info(
+      `summary of ${inbox.shown} message(s) for ${command.identity.userId} delivered via ${route === 'private' ? 'a private reply' : route}` +
+        (inbox.skipped ? ` (${inbox.skipped} vanished)` : ''),
+    );
+  }
+
+  /**
+   * The common `/inbox` in the summary thread: Arcade, Gmail and the post happen there; a consent
+   * to wait for, a refused token and the TL;DR are handled here, as for a summary made here.
+   */
+  async function runInThread(
+    thread: NonNullable<InboxFlowDeps['summaryThread']>,
+    command: InboxCommand,
+    arcadeUserId: string,
+    startedAt: number,
+  ): Promise<void> {
+    const outcome = await thread.deliver({
+      arcadeUserId,
+      requesterId: command.identity.userId,
+      request: command.request,
+      channelId: command.channelId,
+      responseUrl: command.responseUrl,
+      withInbox: deps.tldr !== undefined,
+    });
+    switch (outcome.kind) {
+      case 'consent_required':
+        await startConsent(command, arcadeUserId, outcome, 'first_time');
+        return;
+      case 'access_refused':
+        logger.warn(`Gmail refused the token for ${arcadeUserId} (${outcome.reason}); asking Arcade again`);
+        await recoverRefused(command, arcadeUserId, outcome.grant, { startedAt });
+        return;
+      case 'delivered': {
+        const { handle, inbox } = outcome;
+        delivered(command, handle.route, outcome, startedAt);
+        if (inbox) {
+          const requesterId = command.identity.userId;
+          deps.tldr?.write({
+            inbox,
+            owner: requesterId,
+            apply: (top) => command.replies.editPublished(handle, renderInbox(inbox, { requesterId, top })),
+          });
+        }
+        return;
+      }
+    }
   }
 
   /**
@@ -302,6 +360,16 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
       if (!(error instanceof GmailAccessRefusedError)) throw error;
       logger.warn(`Gmail refused the token for ${arcadeUserId} (${error.reason}); asking Arcade again`);
     }
+    return recoverRefused(command, arcadeUserId, grant, timing);
+  }
+
+  /** Gmail refused `grant`: a fresh token from Arcade, else a fresh consent once the dead grant is removed. */
+  async function recoverRefused(
+    command: InboxCommand,
+    arcadeUserId: string,
+    grant: Grant,
+    timing: PublishTiming,
+  ): Promise<Delivery | undefined> {
     const again = await access.request(arcadeUserId);
     if (again.kind === 'consent_required') {
       await startConsent(command, arcadeUserId, again, 'access_refused');
@@ -360,6 +428,10 @@ export function createInboxFlow(deps: InboxFlowDeps): InboxFlow {
       const startedAt = Date.now();
       try {
         const arcadeUserId = await deps.resolveUserId(command.identity);
+        // Private summaries stay here: their Share button needs this process's summary store.
+        if (deps.summaryThread && command.visibility !== 'private') {
+          return await runInThread(deps.summaryThread, command, arcadeUserId, startedAt);
+        }
         const result = await access.request(arcadeUserId);
         if (result.kind === 'granted') {
           await summarize(command, arcadeUserId, result.grant, { startedAt });

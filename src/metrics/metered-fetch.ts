@@ -7,7 +7,7 @@ import type { Metrics, OutsideService } from './metrics';
 export function createMeteredFetch(
   fetchFn: typeof fetch,
   service: OutsideService,
-  metrics: Metrics,
+  metrics: Pick<Metrics, 'outsideCall'>,
 ): typeof fetch {
   return async (input, init) => {
     const started = performance.now();

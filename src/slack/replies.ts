@@ -19,13 +19,24 @@ export interface Replies {
   publish(message: SlackMessage): Promise<DeliveryRoute>;
   /** Publishes as `publish` does, and says how to change that message later (a TL;DR on top). */
   publishEditable(message: SlackMessage): Promise<PublishedMessage>;
+  /** Replaces the content of a message published for this command, wherever it was published. */
+  editPublished(handle: PublishedHandle, message: SlackMessage): Promise<void>;
 }
 
 export type DeliveryRoute = 'channel' | 'response_url' | 'dm';
 
+/**
+ * Where a published message is, as data, so that another thread can change it: the channel and ts
+ * `chat.postMessage` answered (the channel, or the DM), or the command's reply link that posted it.
+ */
+export type PublishedHandle =
+  | { route: 'channel' | 'dm'; channel?: string; ts?: string }
+  | { route: 'response_url' };
+
 /** A published message that can be changed in place. */
 export interface PublishedMessage {
   route: DeliveryRoute;
+  handle: PublishedHandle;
   /**
    * Replaces its content: `chat.update` with the channel and ts `chat.postMessage` answered (the
    * channel, or the DM), or `replace_original` through the reply link that posted it.
@@ -71,14 +82,22 @@ export function createReplies({ client, respond: rawRespond, channelId, userId }
     translate(() =>
       client.chat.postMessage({ channel: userId, ...message, unfurl_links: false, unfurl_media: false }),
     );
-  /** `chat.update` of a message `chat.postMessage` posted (it answered with its channel and ts). */
-  const updater =
-    (posted: { channel?: string; ts?: string }) =>
-    async (message: SlackMessage): Promise<void> => {
-      const { channel, ts } = posted;
-      if (!channel || !ts) throw new Error('Slack did not say where the message was posted');
-      await translate(() => client.chat.update({ channel, ts, ...message }));
-    };
+  async function editPublished(handle: PublishedHandle, message: SlackMessage): Promise<void> {
+    if (handle.route === 'response_url') {
+      // The latest message of this reply link: the one `replace_original` acts on.
+      await respond({ response_type: 'in_channel', replace_original: true, ...message });
+      return;
+    }
+    // `chat.update` of a message `chat.postMessage` posted (it answered with its channel and ts).
+    const { channel, ts } = handle;
+    if (!channel || !ts) throw new Error('Slack did not say where the message was posted');
+    await translate(() => client.chat.update({ channel, ts, ...message }));
+  }
+  const published = (handle: PublishedHandle): PublishedMessage => ({
+    route: handle.route,
+    handle,
+    edit: (message) => editPublished(handle, message),
+  });
 
   async function publishEditable(message: SlackMessage): Promise<PublishedMessage> {
     let refusal: PostRefusal;
@@ -91,7 +110,7 @@ export function createReplies({ client, respond: rawRespond, channelId, userId }
           unfurl_media: false,
         }),
       );
-      return { route: 'channel', edit: updater(posted) };
+      return published({ route: 'channel', ...where(posted) });
     } catch (error) {
       if (!(error instanceof PostRefusedError)) throw error;
       refusal = error.refusal;
@@ -99,19 +118,12 @@ export function createReplies({ client, respond: rawRespond, channelId, userId }
     try {
       // A new message, never a replacement: from a Share click, the clicked private message stays.
       await respond({ response_type: 'in_channel', replace_original: false, ...message });
-      return {
-        route: 'response_url',
-        // Now the latest message of this reply link: the one `replace_original` acts on.
-        edit: async (next) => {
-          await respond({ response_type: 'in_channel', replace_original: true, ...next });
-        },
-      };
+      return published({ route: 'response_url' });
     } catch (error) {
       if (!isRespondFailure(error)) throw error;
     }
     await directMessage({ text: deliveredByDmNote(channelId, refusal) });
-    const posted = await directMessage(message);
-    return { route: 'dm', edit: updater(posted) };
+    return published({ route: 'dm', ...where(await directMessage(message)) });
   }
 
   return {
@@ -134,6 +146,15 @@ export function createReplies({ client, respond: rawRespond, channelId, userId }
     },
 
     publishEditable,
+    editPublished,
+  };
+}
+
+/** The channel and ts of a posted message, when Slack's answer has them. */
+function where(posted: { channel?: string; ts?: string }): { channel?: string; ts?: string } {
+  return {
+    ...(typeof posted.channel === 'string' ? { channel: posted.channel } : {}),
+    ...(typeof posted.ts === 'string' ? { ts: posted.ts } : {}),
   };
 }
 

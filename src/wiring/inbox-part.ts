@@ -10,7 +10,10 @@ import type { Tldr } from '../tldr/start-tldr';
 /** One `/inbox` after the ack, answered from a stored request's fields when a consent ends. */
 export function buildInboxFlow(
   config: Config,
-  deps: Pick<InboxFlowDeps, 'resolveUserId' | 'access' | 'reader' | 'pending' | 'shareKey'> & {
+  deps: Pick<
+    InboxFlowDeps,
+    'resolveUserId' | 'access' | 'reader' | 'pending' | 'shareKey' | 'summaryThread'
+  > & {
     client: WebClient;
     slackFetch: typeof fetch;
     isSlackUrl: ResponseUrlCheck;
@@ -40,5 +43,6 @@ export function buildInboxFlow(
     metrics: deps.metrics,
     ...(tldr ? { tldr: tldr.writer } : {}),
     shareKey: deps.shareKey,
+    ...(deps.summaryThread ? { summaryThread: deps.summaryThread } : {}),
   });
 }

@@ -5,9 +5,9 @@ import type { Config } from '../core/config';
 import { namedLogger } from '../core/log';
 import { createTransports, type Transports } from '../core/transport';
 import { createGmailReader, type GmailReader } from '../gmail/gmail-reader';
-import { createThreadedGmailReader } from '../gmail/reader-thread';
 import { createMeteredFetch } from '../metrics/metered-fetch';
 import type { Metrics } from '../metrics/metrics';
+import { createSummaryThread, type SummaryThread } from '../summary-thread/summary-thread';
 import type { InboxAppTuning } from './tuning';
 
 /** The clients of Slack's Web API, Arcade and Gmail, each over its own pool (src/core/transport.ts). */
@@ -22,6 +22,8 @@ export interface SdkClients {
   arcade: ReturnType<typeof createArcadeClient>;
   access: GmailAccess;
   reader: GmailReader;
+  /** Summaries for people already connected, end to end off the ack thread (unless tuned off). */
+  summaryThread?: SummaryThread;
 }
 
 /** Builds every SDK client except Bolt's, which needs the receiver (src/wiring/slack-app.ts). */
@@ -58,37 +60,46 @@ export function buildSdkClients(
     slackRetry,
     arcade,
     access: createGmailAccess(arcade, transports.arcadeLongPoll),
-    reader: buildReader(config, tuning, logger, metrics, transports),
+    ...buildSummaryWork(config, tuning, logger, metrics, transports, slackRetry),
   };
 }
 
 /**
- * Gmail's reads run in a thread of their own (src/gmail/reader-thread.ts), so that a summary's CPU
- * never delays an ack; `tuning.gmailInThread: false` keeps them on the app's thread.
+ * A summary's work runs in a thread of its own (src/summary-thread/), so that its CPU never delays
+ * an ack; `tuning.summaryThread: false` keeps it all on the app's thread.
  */
-function buildReader(
+function buildSummaryWork(
   config: Config,
   tuning: InboxAppTuning,
   logger: Logger,
   metrics: Metrics,
   transports: Transports,
-): GmailReader {
-  const shared = {
+  slackRetry: RetryOptions,
+): { reader: GmailReader; summaryThread?: SummaryThread } {
+  const gmail = {
     rootUrl: config.gmail.apiUrl,
-    logger,
     ...(tuning.gmailRetry ? { retry: tuning.gmailRetry } : {}),
     ...(tuning.gmailConcurrency ? { concurrency: tuning.gmailConcurrency } : {}),
     ...(tuning.gmailTimeoutMs !== undefined ? { timeoutMs: tuning.gmailTimeoutMs } : {}),
   };
-  if (tuning.gmailInThread === false) {
-    return createGmailReader({
-      ...shared,
-      fetch: createMeteredFetch(transports.gmailFetch, 'gmail', metrics),
-    });
+  if (tuning.summaryThread === false) {
+    const fetch = createMeteredFetch(transports.gmailFetch, 'gmail', metrics);
+    return { reader: createGmailReader({ ...gmail, logger, fetch }) };
   }
-  return createThreadedGmailReader({
-    ...shared,
-    ...(tuning.gmailThreadNice !== undefined ? { nice: tuning.gmailThreadNice } : {}),
-    onCall: (call) => metrics.outsideCall('gmail', call.status, call.seconds),
+  const summaryThread = createSummaryThread({
+    settings: {
+      gmail,
+      arcade: {
+        apiKey: config.arcade.apiKey,
+        baseUrl: config.arcade.baseUrl,
+        ...(tuning.arcadeMaxRetries !== undefined ? { maxRetries: tuning.arcadeMaxRetries } : {}),
+        ...(tuning.arcadeTimeoutMs !== undefined ? { timeoutMs: tuning.arcadeTimeoutMs } : {}),
+      },
+      slack: { botToken: config.slack.botToken, apiUrl: config.slack.apiUrl, retry: slackRetry },
+    },
+    logger,
+    ...(tuning.summaryThreadNice !== undefined ? { nice: tuning.summaryThreadNice } : {}),
+    onCall: (call) => metrics.outsideCall(call.service, call.status, call.seconds),
   });
+  return { reader: summaryThread, summaryThread };
 }

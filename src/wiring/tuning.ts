@@ -14,10 +14,10 @@ export interface InboxAppTuning {
   gmailTimeoutMs?: number;
   gmailRetry?: RetryBudget;
   gmailConcurrency?: number;
-  /** false: Gmail's reads run on the app's thread, not in their own (default true; src/gmail/reader-thread.ts). */
-  gmailInThread?: boolean;
-  /** The reader thread's nice value on Linux (default 19). */
-  gmailThreadNice?: number;
+  /** false: a summary's work runs on the app's thread, not in its own (default true; src/summary-thread/). */
+  summaryThread?: boolean;
+  /** The summary thread's nice value on Linux (default 19). */
+  summaryThreadNice?: number;
   consentRetryDelayMs?: { first: number; max: number };
   /** Least time between two quick status checks of one consent without a long-poll (default 5 s). */
   consentCheckIntervalMs?: number;
