@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { startArcadeStandIn } from '../src/stand-ins/arcade-stand-in';
 import { startGmailStandIn } from '../src/stand-ins/gmail-stand-in';
 import { startSlackStandIn } from '../src/stand-ins/slack-stand-in';
+import { PRODUCTION_NODE_FLAGS } from './app-process';
 
 const ROOT = join(__dirname, '..');
 const NPM_START_LIMIT_MS = 3000;
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
   try {
     for (let i = 0; i < RUNS; i++) {
       npmStart.push(await untilHealthy('npm', ['start', '--silent'], env));
-      nodeStart.push(await untilHealthy(process.execPath, ['dist/index.js'], env));
+      nodeStart.push(await untilHealthy(process.execPath, [...PRODUCTION_NODE_FLAGS, 'dist/index.js'], env));
     }
   } finally {
     await Promise.all([slack.close(), arcade.close(), gmail.close()]);
